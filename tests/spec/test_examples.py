@@ -1,0 +1,133 @@
+"""Every example in the fragment validates against the schema it illustrates."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import jsonschema_rs
+import pytest
+import yaml
+
+from tests.conftest import SPEC_PATH
+
+HTTP_METHODS = ("get", "post", "put", "patch", "delete")
+
+
+def resolve(spec: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    """Follow a local `$ref` (one level at a time) to the object it names."""
+    while "$ref" in node:
+        target: Any = spec
+        for part in node["$ref"].removeprefix("#/").split("/"):
+            target = target[part]
+        node = target
+    return node
+
+
+def examples(spec: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any], Any]]:
+    """Yield (where, schema, value) for every example attached to a schema in the fragment."""
+    for path, item in spec["paths"].items():
+        for method in HTTP_METHODS:
+            operation = item.get(method)
+            if operation is None:
+                continue
+            where = f"{method.upper()} {path}"
+            for parameter in map(lambda p: resolve(spec, p), operation.get("parameters", [])):
+                if "example" in parameter:
+                    yield f"{where} param {parameter['name']}", parameter["schema"], parameter["example"]
+            media = {"request": operation.get("requestBody", {})}
+            media |= {status: response for status, response in operation["responses"].items()}
+            for label, holder in media.items():
+                for content in resolve(spec, holder).get("content", {}).values():
+                    for name, example in content.get("examples", {}).items():
+                        yield f"{where} {label} {name}", content["schema"], resolve(spec, example)["value"]
+
+
+def validator(spec: dict[str, Any], schema: dict[str, Any]) -> jsonschema_rs.Draft202012Validator:
+    """A JSON Schema 2020-12 validator for `schema` that resolves `#/components/...` in the fragment."""
+    return jsonschema_rs.Draft202012Validator({**schema, "components": spec["components"]})
+
+
+EXAMPLES = [
+    pytest.param(schema, value, id=where)
+    for where, schema, value in examples(yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8")))
+]
+
+
+@pytest.mark.parametrize(("schema", "value"), EXAMPLES)
+def test_example_validates(spec: dict[str, Any], schema: dict[str, Any], value: Any) -> None:
+    """The example validates against the schema of the parameter or media type that shows it."""
+    errors = [f"{error.instance_path}: {error.message}" for error in validator(spec, schema).iter_errors(value)]
+    assert errors == []
+
+
+def test_every_operation_shows_a_success_example(spec: dict[str, Any]) -> None:
+    """Each operation's 2xx answer carries at least one example, so none goes unchecked."""
+    shown = {where.split(" 200 ")[0] for where, _, _ in examples(spec) if " 200 " in where}
+    operations = {f"{m.upper()} {p}" for p, item in spec["paths"].items() for m in HTTP_METHODS if m in item}
+    assert shown == operations
+
+
+def test_corrected_seed_pause_example(spec: dict[str, Any]) -> None:
+    """The pause example answers `paused` and carries every field the job schema requires."""
+    pause = spec["paths"]["/fine_tuning/jobs/{fine_tuning_job_id}/pause"]["post"]
+    example = resolve(spec, pause["responses"]["200"]["content"]["application/json"]["examples"]["paused"])
+    job = example["value"]
+    assert job["status"] == "paused"
+    required = spec["components"]["schemas"]["FineTuningJob"]["required"]
+    assert sorted(set(required) - set(job)) == []
+
+
+@pytest.mark.parametrize(
+    "drop",
+    ["error", "finished_at", "hyperparameters", "seed", "trained_tokens"],
+)
+def test_upstream_omissions_are_invalid(spec: dict[str, Any], drop: str) -> None:
+    """A job without one of the five fields upstream's examples omit fails the job schema."""
+    job = dict(resolve(spec, {"$ref": "#/components/examples/JobPaused"})["value"])
+    del job[drop]
+    check = validator(spec, {"$ref": "#/components/schemas/FineTuningJob"})
+    assert not check.is_valid(job)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("status", "bogus"),
+        ("finished_at", "2024-07-23T12:00:00Z"),
+        ("created_at", 1.5),
+        ("metadata", {f"k{i}": "v" for i in range(17)}),
+        ("metadata", {"k" * 65: "v"}),
+        ("metadata", {"k": "v" * 513}),
+        ("hyperparameters", {"batch_size": 257}),
+        ("hyperparameters", {"n_epochs": 0}),
+        ("hyperparameters", {"learning_rate_multiplier": 0}),
+        ("hyperparameters", {"batch_size": "big"}),
+    ],
+)
+def test_job_schema_rejects(spec: dict[str, Any], field: str, value: Any) -> None:
+    """The job schema rejects values outside the contract: unknown status, string times, broken limits."""
+    job = dict(resolve(spec, {"$ref": "#/components/examples/JobPaused"})["value"])
+    job[field] = value
+    check = validator(spec, {"$ref": "#/components/schemas/FineTuningJob"})
+    assert not check.is_valid(job)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("status", "pausing"),
+        ("error", {}),
+        ("error", {"code": None, "message": None, "param": None}),
+        ("hyperparameters", None),
+        ("finished_at", 1721765000),
+        ("metadata", {f"k{i}": "v" * 512 for i in range(16)}),
+        ("hyperparameters", {"batch_size": 256, "n_epochs": 50, "learning_rate_multiplier": 0.01}),
+    ],
+)
+def test_job_schema_accepts(spec: dict[str, Any], field: str, value: Any) -> None:
+    """The job schema accepts what real servers send within the contract, limits included."""
+    job = dict(resolve(spec, {"$ref": "#/components/examples/JobPaused"})["value"])
+    job[field] = value
+    check = validator(spec, {"$ref": "#/components/schemas/FineTuningJob"})
+    assert check.is_valid(job)
