@@ -3,7 +3,9 @@
 `make generate` and `make check-generated` call this; nothing else writes into `generated/`.
 The output depends only on the pinned generator, `openapi/generator.yaml` and the fragment:
 the tree is deleted and written anew (the generator's `--overwrite` would keep stale files
-outside `models/` and `api/`), then every module gets a DO NOT EDIT header, `py.typed` and a stamp.
+outside `models/` and `api/`), then every module gets a DO NOT EDIT header, `py.typed` and a stamp,
+and the package gets `openapi.json`: the fragment it was generated from, for code that validates
+against the contract at run time (the reference server, the contract suite) after a plain install.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ import sys
 import tempfile
 from importlib.metadata import version
 from pathlib import Path
+
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi" / "fine_tuning_jobs.yaml"
@@ -78,6 +82,8 @@ def generate(into: Path) -> None:
     for module in sorted(package_dir.rglob("*.py")):
         module.write_text(header + module.read_text(encoding="utf-8"), encoding="utf-8")
     (package_dir / "py.typed").write_text("")
+    fragment = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
+    (package_dir / "openapi.json").write_text(json.dumps(fragment, indent=1) + "\n", encoding="utf-8")
     (into / "README.md").write_text(README, encoding="utf-8")
     stamp = {
         "generator": "openapi-python-client",
