@@ -42,9 +42,11 @@ contract: venv
 	@echo "make contract: the contract suite is not built yet (see the contract-suite issue)" >&2
 	@exit 2
 
+# The reference server on loopback until Ctrl-C: make serve [PORT=8000] [API_KEY=...] [STEP_SECONDS=5]
+PORT ?= 8000
+STEP_SECONDS ?= 5
 serve: venv
-	@echo "make serve: the reference server is not built yet (see the reference-server issue)" >&2
-	@exit 2
+	$(BIN)/ftjobs serve --host 127.0.0.1 --port $(PORT) --step-seconds $(STEP_SECONDS) $(if $(API_KEY),--api-key "$(API_KEY)")
 
 bench: venv
 	@echo "make bench: the benchmarks are not built yet (see the benchmarks issue)" >&2

@@ -29,7 +29,13 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_wheel_contents(wheel: Path) -> None:
     """Both packages are in the wheel with `py.typed` and the fragment, and nothing from tests or scripts."""
     names = set(zipfile.ZipFile(wheel).namelist())
-    assert {"ftjobs/__init__.py", "ftjobs/py.typed", "ftjobs_api/__init__.py", "ftjobs_api/py.typed", "ftjobs_api/openapi.json"} <= names
+    assert {
+        "ftjobs/__init__.py",
+        "ftjobs/py.typed",
+        "ftjobs_api/__init__.py",
+        "ftjobs_api/py.typed",
+        "ftjobs_api/openapi.json",
+    } <= names
     assert "ftjobs_api/models/fine_tuning_job.py" in names
     assert not [n for n in names if n.startswith(("tests/", "scripts/", "generated/", "overlays/"))]
 

@@ -1,0 +1,247 @@
+"""The reference server's HTTP face: a Starlette app serving the fragment's eight operations.
+
+Served under `/v1` (OpenAI-style base URL) and `/openai/v1` (Azure-style). Every answer, errors
+included, is JSON; every error is the fragment's envelope. Requests are checked against the fragment
+before they reach the `JobStore`: credentials, then parameters, then the body. Bad input gets a 4xx
+envelope, never a 500.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import math
+import secrets
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any
+
+import jsonschema_rs
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Mount, Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from ftjobs._spec import load_spec
+from ftjobs.testing._store import JobNotFound, JobStore, TransitionForbidden
+
+MAX_BODY_BYTES = 1 << 20
+MAX_ID_LENGTH = 256
+API_VERSIONS = frozenset({"v1", "preview"})
+
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+class ApiError(Exception):
+    """An answer in the fragment's error envelope."""
+
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        *,
+        code: str | None = None,
+        param: str | None = None,
+        kind: str = "invalid_request_error",
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.body = {"error": {"message": message, "type": kind, "param": param, "code": code}}
+        self.headers = headers
+
+    def response(self) -> JSONResponse:
+        return JSONResponse(self.body, status_code=self.status, headers=self.headers)
+
+
+def _request_schema_validator() -> jsonschema_rs.Draft202012Validator:
+    spec = load_spec()
+    schema = {"$ref": "#/components/schemas/CreateFineTuningJobRequest", "components": spec["components"]}
+    return jsonschema_rs.Draft202012Validator(schema)
+
+
+def create_app(store: JobStore | None = None, *, api_keys: Iterable[str] = ("sk-ftjobs-test",)) -> Starlette:
+    """The reference server as an ASGI app, over `store` (a fresh `JobStore` if none), accepting `api_keys`."""
+    jobs = store if store is not None else JobStore()
+    keys = [key.encode() for key in api_keys]
+    if not keys:
+        raise ValueError("the reference server needs at least one API key")
+    validate_create = _request_schema_validator()
+
+    def authenticate(request: Request) -> None:
+        presented = request.headers.get("api-key")
+        if presented is None:
+            scheme, _, token = request.headers.get("authorization", "").partition(" ")
+            presented = token.strip() if scheme.lower() == "bearer" else None
+        if not presented:
+            raise ApiError(
+                401,
+                "No API key provided: send `Authorization: Bearer <key>` or `api-key: <key>`.",
+                code="missing_api_key",
+            )
+        if not any(hmac.compare_digest(presented.encode(), key) for key in keys):
+            raise ApiError(401, "Incorrect API key provided.", code="invalid_api_key")
+
+    def operation(handler: Handler) -> Handler:
+        """Wrap a handler: credentials, `api-version`, and the store's refusals as envelopes."""
+
+        async def wrapped(request: Request) -> Response:
+            try:
+                authenticate(request)
+                version = request.query_params.get("api-version")
+                if version is not None and version not in API_VERSIONS:
+                    raise ApiError(400, "api-version must be 'v1' or 'preview'.", param="api-version")
+                return await handler(request)
+            except ApiError as error:
+                return error.response()
+            except JobNotFound as missing:
+                return _not_found(missing.job_id).response()
+            except TransitionForbidden as refused:
+                return ApiError(400, str(refused), code="invalid_job_status", param="fine_tuning_job_id").response()
+
+        return wrapped
+
+    def job_id(request: Request) -> str:
+        value: str = request.path_params["fine_tuning_job_id"]
+        if len(value) > MAX_ID_LENGTH:
+            raise _not_found(value[:32] + "…")
+        return value
+
+    async def create(request: Request) -> Response:
+        body = await _json_body(request)
+        errors = list(validate_create.iter_errors(body))
+        if errors:
+            first = errors[0]
+            param = ".".join(str(part) for part in first.instance_path) or None
+            pointer = "/" + "/".join(str(part) for part in first.instance_path)
+            raise ApiError(400, f"Invalid request body at '{pointer}': {first.message}", param=param)
+        return JSONResponse(jobs.create(body))
+
+    async def list_jobs(request: Request) -> Response:
+        after, limit = _page_params(request, default_limit=20)
+        data, more = jobs.list_jobs(after=after, limit=limit)
+        return JSONResponse({"object": "list", "data": data, "has_more": more})
+
+    async def retrieve(request: Request) -> Response:
+        return JSONResponse(jobs.retrieve(job_id(request)))
+
+    async def pause(request: Request) -> Response:
+        return JSONResponse(jobs.pause(job_id(request)))
+
+    async def resume(request: Request) -> Response:
+        return JSONResponse(jobs.resume(job_id(request)))
+
+    async def cancel(request: Request) -> Response:
+        return JSONResponse(jobs.cancel(job_id(request)))
+
+    async def events(request: Request) -> Response:
+        after, limit = _page_params(request, default_limit=20)
+        data, more = jobs.list_events(job_id(request), after=after, limit=limit)
+        return JSONResponse({"object": "list", "data": data, "has_more": more})
+
+    async def checkpoints(request: Request) -> Response:
+        after, limit = _page_params(request, default_limit=10)
+        data, more = jobs.list_checkpoints(job_id(request), after=after, limit=limit)
+        first_id = data[0]["id"] if data else None
+        last_id = data[-1]["id"] if data else None
+        page = {"object": "list", "data": data, "first_id": first_id, "last_id": last_id, "has_more": more}
+        return JSONResponse(page)
+
+    create_operation, list_operation = operation(create), operation(list_jobs)
+
+    async def jobs_collection(request: Request) -> Response:
+        # One route for both methods, so that a wrong method's 405 names both in `Allow`.
+        return await (create_operation if request.method == "POST" else list_operation)(request)
+
+    job = "/fine_tuning/jobs/{fine_tuning_job_id}"
+    routes = [
+        Route("/fine_tuning/jobs", jobs_collection, methods=["GET", "POST"]),
+        Route(job, operation(retrieve), methods=["GET"]),
+        Route(job + "/pause", operation(pause), methods=["POST"]),
+        Route(job + "/resume", operation(resume), methods=["POST"]),
+        Route(job + "/cancel", operation(cancel), methods=["POST"]),
+        Route(job + "/events", operation(events), methods=["GET"]),
+        Route(job + "/checkpoints", operation(checkpoints), methods=["GET"]),
+    ]
+    app = Starlette(
+        routes=[Mount("/v1", routes=routes), Mount("/openai/v1", routes=routes)],
+        exception_handlers={HTTPException: _http_exception, Exception: _server_error},
+    )
+    app.state.store = jobs
+    app.add_middleware(_RequestId)
+    return app
+
+
+def _not_found(job_id: str) -> ApiError:
+    return ApiError(
+        404, f"Fine-tuning job '{job_id}' not found.", code="fine_tune_not_found", param="fine_tuning_job_id"
+    )
+
+
+async def _json_body(request: Request) -> Any:
+    media_type = request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
+    if media_type != "application/json":
+        raise ApiError(400, f"Content-Type must be application/json, not '{media_type[:64]}'.")
+    declared = request.headers.get("content-length", "0")
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise ApiError(400, f"Request body exceeds {MAX_BODY_BYTES} bytes.")
+    chunks = bytearray()
+    async for chunk in request.stream():
+        chunks += chunk
+        if len(chunks) > MAX_BODY_BYTES:
+            raise ApiError(400, f"Request body exceeds {MAX_BODY_BYTES} bytes.")
+    try:
+        return json.loads(chunks, parse_constant=_reject_constant)
+    except (ValueError, RecursionError):
+        raise ApiError(400, "Request body is not valid JSON.") from None
+
+
+def _reject_constant(name: str) -> None:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _page_params(request: Request, *, default_limit: int) -> tuple[str | None, int]:
+    """`after` and `limit` from the query; `limit` may be an integral float (`5.0`), as JSON Schema allows."""
+    after = request.query_params.get("after")
+    raw = request.query_params.get("limit")
+    if raw is None:
+        return after, default_limit
+    try:
+        number = float(raw)
+    except ValueError:
+        number = math.nan
+    if not (math.isfinite(number) and number.is_integer() and number >= 1):
+        raise ApiError(400, "limit must be an integer of at least 1.", param="limit")
+    return after, int(number)
+
+
+async def _http_exception(request: Request, exc: Exception) -> Response:
+    """Routing refusals (unknown path 404, wrong method 405) in the envelope."""
+    assert isinstance(exc, HTTPException)  # noqa: S101 -- Starlette routes only HTTPException here
+    message = {404: "Unknown path.", 405: "Method not allowed."}.get(exc.status_code, exc.detail)
+    return ApiError(exc.status_code, message, headers=dict(exc.headers or {})).response()
+
+
+async def _server_error(request: Request, exc: Exception) -> Response:
+    return ApiError(500, "The server had an error while processing your request.", kind="server_error").response()
+
+
+class _RequestId:
+    """Adds `x-request-id` to every answer, as OpenAI does."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = "req_" + secrets.token_hex(16)
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id.encode())]
+            await send(message)
+
+        await self.app(scope, receive, send_with_id)

@@ -1,0 +1,69 @@
+"""Running the reference server for real: uvicorn on a loopback port, in a background thread."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import uvicorn
+
+from ftjobs.testing._app import create_app
+from ftjobs.testing._store import JobStore
+
+
+@dataclass(frozen=True)
+class LiveServer:
+    """A running reference server: where it listens, the key it accepts, and its jobs."""
+
+    host: str
+    port: int
+    api_key: str
+    store: JobStore
+
+    @property
+    def base_url(self) -> str:
+        """OpenAI-style base URL: `http://host:port/v1`."""
+        return f"http://{self.host}:{self.port}/v1"
+
+    @property
+    def azure_base_url(self) -> str:
+        """Azure-style base URL: `http://host:port/openai/v1`."""
+        return f"http://{self.host}:{self.port}/openai/v1"
+
+    @property
+    def azure_endpoint(self) -> str:
+        """What `AZURE_OPENAI_ENDPOINT` would hold for this server."""
+        return f"http://{self.host}:{self.port}"
+
+    def __repr__(self) -> str:
+        return f"LiveServer(base_url={self.base_url!r}, jobs={len(self.store)})"
+
+
+@contextmanager
+def live_server(
+    store: JobStore | None = None,
+    *,
+    api_key: str = "sk-ftjobs-test",
+    extra_api_keys: Iterable[str] = (),
+    host: str = "127.0.0.1",
+    port: int = 0,
+) -> Iterator[LiveServer]:
+    """Serve the reference server on `host:port` (port 0: any free port) until the block ends."""
+    jobs = store if store is not None else JobStore()
+    app = create_app(jobs, api_keys=[api_key, *extra_api_keys])
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, lifespan="off")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="ftjobs-reference-server", daemon=True)
+    thread.start()
+    while not server.started:
+        if not thread.is_alive():
+            raise RuntimeError(f"the reference server did not start on {host}:{port}")
+        thread.join(0.01)
+    bound_port = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield LiveServer(host=host, port=bound_port, api_key=api_key, store=jobs)
+    finally:
+        server.should_exit = True
+        thread.join(10)

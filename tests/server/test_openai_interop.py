@@ -1,0 +1,90 @@
+"""The official `openai` SDK drives the reference server over loopback, OpenAI-style and Azure-style."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+
+import openai
+import pytest
+
+from ftjobs.testing import JobStore, LiveServer, Timings, live_server
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[LiveServer]:
+    store = JobStore(timings=Timings(validating_files=0.05, queued=0.05, running=30.0))
+    with live_server(store) as live:
+        yield live
+
+
+def openai_style(server: LiveServer) -> openai.OpenAI:
+    return openai.OpenAI(base_url=server.base_url, api_key=server.api_key, max_retries=0)
+
+
+def azure_style(server: LiveServer) -> openai.OpenAI:
+    # Azure v1: `{endpoint}/openai/v1` with the resource key in the `api-key` header. The SDK insists on
+    # a bearer too; the placeholder is not a valid key, so only the `api-key` header can authenticate.
+    return openai.OpenAI(
+        base_url=server.azure_base_url,
+        api_key="placeholder",
+        default_headers={"api-key": server.api_key},
+        max_retries=0,
+    )
+
+
+STYLES = [pytest.param(openai_style, id="openai-style"), pytest.param(azure_style, id="azure-style")]
+
+
+def wait_for(client: openai.OpenAI, job_id: str, status: str) -> None:
+    deadline = time.monotonic() + 10
+    while client.fine_tuning.jobs.retrieve(job_id).status != status:
+        assert time.monotonic() < deadline, f"job never reached {status}"
+        time.sleep(0.02)
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_official_sdk_lifecycle(server: LiveServer, style: Callable[[LiveServer], openai.OpenAI]) -> None:
+    """create, retrieve, list, pause, resume, cancel, events, checkpoints: all succeed, following the state machine."""
+    client = style(server)
+    job = client.fine_tuning.jobs.create(model="gpt-4o-mini", training_file="file-abc", seed=7)
+    assert job.status == "validating_files"
+    assert client.fine_tuning.jobs.retrieve(job.id).id == job.id
+    wait_for(client, job.id, "running")
+    paused = client.fine_tuning.jobs.pause(job.id)
+    assert (paused.id, paused.status) == (job.id, "paused")
+    with pytest.raises(openai.BadRequestError) as refused:
+        client.fine_tuning.jobs.pause(job.id)
+    assert refused.value.code == "invalid_job_status"
+    resumed = client.fine_tuning.jobs.resume(job.id)
+    assert resumed.status == "queued"
+    wait_for(client, job.id, "running")
+    client.fine_tuning.jobs.pause(job.id)
+    assert client.fine_tuning.jobs.cancel(job.id).status == "cancelled"
+    listed = [j.id for j in client.fine_tuning.jobs.list(limit=1)]
+    assert job.id in listed
+    assert len(listed) == len(set(listed))
+    messages = [event.message for event in client.fine_tuning.jobs.list_events(job.id)]
+    assert "Fine-tuning job paused" in messages
+    assert messages[0] == "Fine-tuning job cancelled"
+    checkpoints = client.fine_tuning.jobs.checkpoints.list(job.id)
+    assert all(c.fine_tuning_job_id == job.id for c in checkpoints)
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_official_sdk_errors(server: LiveServer, style: Callable[[LiveServer], openai.OpenAI]) -> None:
+    """An unknown id raises NotFoundError, a wrong key AuthenticationError, a forbidden resume BadRequestError."""
+    client = style(server)
+    with pytest.raises(openai.NotFoundError):
+        client.fine_tuning.jobs.pause("ftjob-does-not-exist")
+    job = client.fine_tuning.jobs.create(model="gpt-4o-mini", training_file="file-abc")
+    with pytest.raises(openai.BadRequestError):
+        client.fine_tuning.jobs.resume(job.id)
+    wrong = openai.OpenAI(base_url=server.base_url, api_key="sk-wrong", max_retries=0)
+    with pytest.raises(openai.AuthenticationError):
+        wrong.fine_tuning.jobs.retrieve(job.id)
+    wrong_azure = openai.OpenAI(
+        base_url=server.azure_base_url, api_key=server.api_key, default_headers={"api-key": "wrong"}, max_retries=0
+    )
+    with pytest.raises(openai.AuthenticationError):
+        wrong_azure.fine_tuning.jobs.list()
