@@ -218,7 +218,8 @@ def _page_params(request: Request, *, default_limit: int) -> tuple[str | None, i
 
 async def _http_exception(request: Request, exc: Exception) -> Response:
     """Routing refusals (unknown path 404, wrong method 405) in the envelope."""
-    assert isinstance(exc, HTTPException)  # noqa: S101 -- Starlette routes only HTTPException here
+    if not isinstance(exc, HTTPException):  # Starlette routes only HTTPException here
+        raise TypeError(exc)
     message = {404: "Unknown path.", 405: "Method not allowed."}.get(exc.status_code, exc.detail)
     return ApiError(exc.status_code, message, headers=dict(exc.headers or {})).response()
 

@@ -1,0 +1,777 @@
+"""`Client` and `AsyncClient`: the openai call shape over the generated models.
+
+Requests are built here rather than through the generated `api/` modules, which parse every 2xx answer
+with `from_dict` (raising `KeyError`/`TypeError` from generated code on the deviations real servers send)
+and leave `.`/`..` ids unencoded (httpx then normalises them out of the path). The generated models and
+the fragment's schemas do the reading, through `ftjobs._parse`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import time
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+import httpx
+
+from ftjobs._auth import KeyAuth, TokenAuth, TokenProvider, redacted
+from ftjobs._exceptions import (
+    APIConnectionError,
+    APIResponseValidationError,
+    APIStatusError,
+    APITimeoutError,
+    JobEndedError,
+    JobWaitTimeout,
+    MissingCredentialsError,
+    decode_body,
+    status_error,
+)
+from ftjobs._pagination import AsyncPage, AsyncPaginator, SyncPage
+from ftjobs._parse import DeviationError, deviations, parse
+from ftjobs._retry import RetryableStatus, ambiguous, backoff, should_retry
+from ftjobs._version import __version__
+from ftjobs_api.models import (
+    FineTuneMethod,
+    FineTuningIntegration,
+    FineTuningJob,
+    FineTuningJobCheckpoint,
+    FineTuningJobEvent,
+    Hyperparameters,
+)
+from ftjobs_api.types import UNSET, Unset
+
+logger = logging.getLogger("ftjobs")
+
+OPENAI_BASE_URL = "https://api.openai.com/v1"
+DEFAULT_TIMEOUT = httpx.Timeout(600.0, connect=5.0)
+DEFAULT_MAX_RETRIES = 2
+TERMINAL_STATUSES = frozenset({"succeeded", "failed", "cancelled"})
+# A refused retry of a transition is a lost success when the job already shows one of these statuses.
+REACHED = {
+    "pause": frozenset({"paused", "pausing"}),
+    "resume": frozenset({"queued", "running", "resuming"}),
+    "cancel": frozenset({"cancelled"}),
+}
+
+ModelT = TypeVar("ModelT", FineTuningJob, FineTuningJobEvent, FineTuningJobCheckpoint)
+ItemSchemas: dict[type[Any], str] = {
+    FineTuningJob: "FineTuningJob",
+    FineTuningJobEvent: "FineTuningJobEvent",
+    FineTuningJobCheckpoint: "FineTuningJobCheckpoint",
+}
+
+
+def job_path(job_id: str, action: str = "") -> str:
+    """`/fine_tuning/jobs/{id}[/action]` with the id as one opaque path segment."""
+    if not isinstance(job_id, str):
+        raise TypeError(f"a job id is a string, not {type(job_id).__name__}")
+    if not job_id:
+        raise ValueError("expected a non-empty job id")
+    segment = quote(job_id, safe="")
+    if segment in (".", ".."):
+        segment = segment.replace(".", "%2E")  # otherwise removed as a dot segment
+    return f"/fine_tuning/jobs/{segment}" + (f"/{action}" if action else "")
+
+
+@dataclass(frozen=True)
+class _Settings:
+    """The resolved configuration of a client (credentials live only in `auth`)."""
+
+    base_url: str
+    auth: httpx.Auth
+    api_version: str | None
+    max_retries: int
+    strict: bool
+    headers: Mapping[str, str]
+
+
+def _settings(
+    *,
+    api_key: str | None,
+    base_url: str | httpx.URL | None,
+    azure_endpoint: str | None,
+    azure_ad_token_provider: TokenProvider | None,
+    api_version: str | None,
+    max_retries: int,
+    strict: bool,
+    default_headers: Mapping[str, str] | None,
+) -> _Settings:
+    env = os.environ
+    if max_retries < 0:
+        raise ValueError("max_retries must be 0 or more")
+    explicit_openai = api_key is not None or base_url is not None or env.get("OPENAI_API_KEY")
+    azure = azure_endpoint or (None if explicit_openai else env.get("AZURE_OPENAI_ENDPOINT"))
+    auth: httpx.Auth
+    if azure:
+        resolved = str(base_url) if base_url is not None else azure.rstrip("/") + "/openai/v1"
+        if azure_ad_token_provider is not None:
+            auth = TokenAuth(azure_ad_token_provider)
+        else:
+            key = api_key or env.get("AZURE_OPENAI_API_KEY")
+            if not key:
+                raise MissingCredentialsError(
+                    "No Azure credentials: pass api_key= or azure_ad_token_provider=, "
+                    "or set AZURE_OPENAI_API_KEY (with AZURE_OPENAI_ENDPOINT)."
+                )
+            auth = KeyAuth(key, header="api-key")
+    else:
+        resolved = str(base_url or env.get("OPENAI_BASE_URL") or OPENAI_BASE_URL)
+        if azure_ad_token_provider is not None:
+            auth = TokenAuth(azure_ad_token_provider)
+        else:
+            key = api_key or env.get("OPENAI_API_KEY")
+            if not key:
+                raise MissingCredentialsError(
+                    "No credentials: pass api_key=, or set OPENAI_API_KEY (OpenAI) or "
+                    "AZURE_OPENAI_API_KEY and AZURE_OPENAI_ENDPOINT (Azure OpenAI)."
+                )
+            auth = KeyAuth(key)
+    headers = {"user-agent": f"ftjobs/{__version__}", "accept": "application/json", **(default_headers or {})}
+    return _Settings(resolved.rstrip("/"), auth, api_version, max_retries, strict, headers)
+
+
+class _Base:
+    """What the sync and async clients share: configuration, building requests, reading answers."""
+
+    _settings: _Settings
+
+    @property
+    def base_url(self) -> str:
+        return self._settings.base_url
+
+    @property
+    def strict(self) -> bool:
+        return self._settings.strict
+
+    def _build(
+        self,
+        http: httpx.Client | httpx.AsyncClient,
+        method: str,
+        path: str,
+        params: Mapping[str, Any] | None,
+        body: Any,
+    ) -> httpx.Request:
+        query = {k: v for k, v in (params or {}).items() if v is not None}
+        if self._settings.api_version is not None:
+            query["api-version"] = self._settings.api_version
+        request = http.build_request(
+            method,
+            self._settings.base_url + path,
+            params=query or None,
+            json=body,
+            headers=self._settings.headers,
+        )
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug("%s %s headers=%s", method, request.url, redacted(request.headers))
+        return request
+
+    def _check(self, response: httpx.Response) -> httpx.Response:
+        """The answer itself when 2xx; otherwise its typed error, raised."""
+        if response.is_success:
+            return response
+        if response.is_redirect:
+            location = response.headers.get("location", "")
+            raise APIStatusError(
+                f"HTTP {response.status_code} redirect to {location[:200]!r} not followed: "
+                "ftjobs follows redirects only within the configured origin, so credentials never leave it",
+                response=response,
+                body=decode_body(response),
+            )
+        raise status_error(response)
+
+    def _json(self, response: httpx.Response) -> Any:
+        body = decode_body(response)
+        media = response.headers.get("content-type", "application/json").split(";")[0].strip().lower()
+        if body is None or isinstance(body, str) or not (media == "application/json" or media.endswith("+json")):
+            raise APIResponseValidationError(
+                f"expected a JSON body, got {media or 'no content type'} ({len(response.content)} bytes)",
+                response=response,
+                body=body,
+            )
+        return body
+
+    def _model(self, response: httpx.Response, model: type[ModelT]) -> ModelT:
+        return self._read(response, model, self._json(response), "")
+
+    def _read(self, response: httpx.Response, model: type[ModelT], body: Any, where: str) -> ModelT:
+        try:
+            result = parse(model, ItemSchemas[model], body, strict=self._settings.strict, where=where)
+        except DeviationError as error:
+            listing = "; ".join(map(str, error.deviations))
+            raise APIResponseValidationError(
+                f"the answer deviates from the contract: {listing}",
+                response=response,
+                body=body,
+                deviations=error.deviations,
+            ) from None
+        found = deviations(result)
+        if found:
+            logger.warning(
+                "%s %s: the answer deviates from the contract: %s",
+                response.request.method,
+                response.request.url.path,
+                "; ".join(map(str, found)),
+            )
+        return result
+
+    def _items(self, response: httpx.Response, model: type[ModelT]) -> tuple[list[ModelT], bool]:
+        body = self._json(response)
+        if not isinstance(body, dict):
+            raise APIResponseValidationError("expected a list object", response=response, body=body)
+        data: Any = body.get("data")
+        has_more: Any = body.get("has_more")
+        problems = [
+            *([] if isinstance(data, list) else ["/data: expected an array"]),
+            *([] if isinstance(has_more, bool) else ["/has_more: expected a boolean"]),
+        ]
+        if problems:
+            if self._settings.strict or not isinstance(data, list):
+                raise APIResponseValidationError("; ".join(problems), response=response, body=body)
+            logger.warning("%s: the list answer deviates from the contract: %s", response.request.url.path, problems)
+        items = [self._read(response, model, item, f"/data/{index}") for index, item in enumerate(data)]
+        return items, bool(has_more)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.base_url!r}, auth={self._settings.auth!r}, strict={self.strict})"
+
+
+def _create_body(
+    model: str,
+    training_file: str,
+    hyperparameters: Hyperparameters | Mapping[str, Any] | Unset,
+    integrations: Iterable[FineTuningIntegration | Mapping[str, Any]] | Unset | None,
+    metadata: Mapping[str, str] | Unset | None,
+    method: FineTuneMethod | Mapping[str, Any] | Unset,
+    seed: int | Unset | None,
+    suffix: str | Unset | None,
+    validation_file: str | Unset | None,
+) -> dict[str, Any]:
+    def plain(value: Any) -> Any:
+        return value.to_dict() if hasattr(value, "to_dict") else value
+
+    body: dict[str, Any] = {"model": model, "training_file": training_file}
+    optional = {
+        "hyperparameters": plain(hyperparameters),
+        "integrations": None
+        if integrations is None
+        else UNSET
+        if isinstance(integrations, Unset)
+        else [plain(item) for item in integrations],
+        "metadata": metadata if metadata is None or isinstance(metadata, Unset) else dict(metadata),
+        "method": plain(method),
+        "seed": seed,
+        "suffix": suffix,
+        "validation_file": validation_file,
+    }
+    body.update({name: value for name, value in optional.items() if not isinstance(value, Unset)})
+    return body
+
+
+def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
+    return (url.scheme, url.host, url.port)
+
+
+def _wanted(until: Iterable[str] | str) -> frozenset[str]:
+    wanted = frozenset([until] if isinstance(until, str) else until)
+    if not wanted or not all(isinstance(status, str) and status for status in wanted):
+        raise ValueError("until= needs at least one status")
+    return wanted
+
+
+def _poll_after(response: httpx.Response, default: float) -> float:
+    raw = response.headers.get("openai-poll-after-ms")
+    try:
+        return max(0.0, float(raw) / 1000) if raw is not None else default
+    except ValueError:
+        return default
+
+
+# -- sync -------------------------------------------------------------------------------------------
+
+
+class Client(_Base):
+    """A client for the fine-tuning jobs API (OpenAI or Azure OpenAI v1). Use it as a context manager.
+
+    Credentials: `api_key`, else `OPENAI_API_KEY` (bearer). Azure: `azure_endpoint` (or `AZURE_OPENAI_ENDPOINT`
+    when no OpenAI key is set) with `api_key` or `AZURE_OPENAI_API_KEY` (sent as `api-key`), or
+    `azure_ad_token_provider` (a callable returning an Entra ID token, asked for every attempt).
+    """
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | httpx.URL | None = None,
+        azure_endpoint: str | None = None,
+        azure_ad_token_provider: TokenProvider | None = None,
+        api_version: str | None = None,
+        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        default_headers: Mapping[str, str] | None = None,
+        http_client: httpx.Client | None = None,
+        strict: bool = False,
+    ) -> None:
+        self._settings = _settings(
+            api_key=api_key,
+            base_url=base_url,
+            azure_endpoint=azure_endpoint,
+            azure_ad_token_provider=azure_ad_token_provider,
+            api_version=api_version,
+            max_retries=max_retries,
+            strict=strict,
+            default_headers=default_headers,
+        )
+        self._owns_http = http_client is None
+        self._http = http_client if http_client is not None else httpx.Client(timeout=timeout)
+        self.fine_tuning = FineTuning(self)
+
+    def close(self) -> None:
+        """Close the connections (only those of an HTTP client that ftjobs created)."""
+        if self._owns_http:
+            self._http.close()
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _send(self, request: httpx.Request, transition: bool, state: list[bool]) -> httpx.Response:
+        try:
+            response = self._http.send(request, auth=self._settings.auth, follow_redirects=False)
+            for _ in range(5):  # same-origin redirects only: credentials never leave the origin
+                next_request = response.next_request
+                if next_request is None or _origin(next_request.url) != _origin(request.url):
+                    break
+                response.close()
+                response = self._http.send(next_request, auth=self._settings.auth, follow_redirects=False)
+            response.read()
+        except httpx.TransportError as error:
+            state[0] = state[0] or ambiguous(error)
+            raise
+        if not response.is_success and should_retry(response, transition=transition):
+            failure = RetryableStatus(response)
+            state[0] = state[0] or ambiguous(failure)
+            raise failure
+        return response
+
+    def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        body: Any = None,
+        transition: str | None = None,
+        job_id: str | None = None,
+    ) -> httpx.Response:
+        request = self._build(self._http, method, path, params, body)
+        state = [False]  # whether a failed attempt may have reached the server
+        try:
+            if self._settings.max_retries == 0:
+                response = self._send(request, transition is not None, state)
+            else:
+                import stamina
+
+                for attempt in stamina.retry_context(
+                    on=backoff,
+                    attempts=self._settings.max_retries + 1,
+                    timeout=None,
+                    wait_initial=0.5,
+                    wait_max=8.0,
+                    wait_jitter=0.25,
+                ):
+                    with attempt:
+                        response = self._send(request, transition is not None, state)
+        except RetryableStatus as exhausted:
+            response = exhausted.response
+        except httpx.TimeoutException as error:
+            raise APITimeoutError(request) from error
+        except httpx.TransportError as error:
+            raise APIConnectionError(request, message=f"Connection error: {type(error).__name__}") from error
+        if transition and job_id and state[0] and response.status_code in (400, 409):
+            job = self.fine_tuning.jobs.retrieve(job_id)
+            if job.status in REACHED[transition]:
+                logger.info("%s of %s: an earlier attempt succeeded; its answer was lost", transition, job_id)
+                raise _LostAnswer(job)
+        return self._check(response)
+
+
+class _LostAnswer(Exception):
+    """A refused retry whose first attempt evidently succeeded: carries the job to return."""
+
+    def __init__(self, job: FineTuningJob) -> None:
+        super().__init__(job.id)
+        self.job = job
+
+
+class FineTuning:
+    """`client.fine_tuning`."""
+
+    def __init__(self, client: Client) -> None:
+        self.jobs = Jobs(client)
+
+
+class Jobs:
+    """`client.fine_tuning.jobs`: create, list, retrieve, pause, resume, cancel, list_events, wait."""
+
+    def __init__(self, client: Client) -> None:
+        self._client = client
+        self.checkpoints = Checkpoints(client)
+
+    def create(
+        self,
+        *,
+        model: str,
+        training_file: str,
+        hyperparameters: Hyperparameters | Mapping[str, Any] | Unset = UNSET,
+        integrations: Iterable[FineTuningIntegration | Mapping[str, Any]] | Unset | None = UNSET,
+        metadata: Mapping[str, str] | Unset | None = UNSET,
+        method: FineTuneMethod | Mapping[str, Any] | Unset = UNSET,
+        seed: int | Unset | None = UNSET,
+        suffix: str | Unset | None = UNSET,
+        validation_file: str | Unset | None = UNSET,
+    ) -> FineTuningJob:
+        """Create a job (`POST /fine_tuning/jobs`)."""
+        body = _create_body(
+            model, training_file, hyperparameters, integrations, metadata, method, seed, suffix, validation_file
+        )
+        response = self._client._request("POST", "/fine_tuning/jobs", body=body)
+        return self._client._model(response, FineTuningJob)
+
+    def retrieve(self, job_id: str) -> FineTuningJob:
+        """The job (`GET /fine_tuning/jobs/{id}`)."""
+        return self._client._model(self._client._request("GET", job_path(job_id)), FineTuningJob)
+
+    def pause(self, job_id: str) -> FineTuningJob:
+        """Pause a running job; answers it `paused` (`POST …/pause`, no body)."""
+        return self._transition(job_id, "pause")
+
+    def resume(self, job_id: str) -> FineTuningJob:
+        """Resume a paused job; answers it `queued` or `running` (`POST …/resume`, no body)."""
+        return self._transition(job_id, "resume")
+
+    def cancel(self, job_id: str) -> FineTuningJob:
+        """Cancel a job that has not ended, paused ones included (`POST …/cancel`, no body)."""
+        return self._transition(job_id, "cancel")
+
+    def _transition(self, job_id: str, action: str) -> FineTuningJob:
+        try:
+            response = self._client._request("POST", job_path(job_id, action), transition=action, job_id=job_id)
+        except _LostAnswer as lost:
+            return lost.job
+        return self._client._model(response, FineTuningJob)
+
+    def list(self, *, after: str | None = None, limit: int | None = None) -> SyncPage[FineTuningJob]:
+        """A page of jobs, newest first; iterating it walks every page."""
+
+        def fetch(cursor: str | None) -> SyncPage[FineTuningJob]:
+            response = self._client._request("GET", "/fine_tuning/jobs", params={"after": cursor, "limit": limit})
+            items, has_more = self._client._items(response, FineTuningJob)
+            return SyncPage(items, has_more, fetch)
+
+        return fetch(after)
+
+    def list_events(
+        self, job_id: str, *, after: str | None = None, limit: int | None = None
+    ) -> SyncPage[FineTuningJobEvent]:
+        """A page of the job's events, newest first; iterating it walks every page."""
+        path = job_path(job_id, "events")
+
+        def fetch(cursor: str | None) -> SyncPage[FineTuningJobEvent]:
+            response = self._client._request("GET", path, params={"after": cursor, "limit": limit})
+            items, has_more = self._client._items(response, FineTuningJobEvent)
+            return SyncPage(items, has_more, fetch)
+
+        return fetch(after)
+
+    def wait(
+        self,
+        job_id: str,
+        *,
+        until: Iterable[str] | str = ("succeeded",),
+        timeout: float = 3600.0,
+        poll_interval: float = 5.0,
+        on_update: Callable[[FineTuningJob], object] | None = None,
+    ) -> FineTuningJob:
+        """Poll the job until its status is one of `until`; returns that job.
+
+        Waits `poll_interval` seconds between polls, or what the server's `openai-poll-after-ms` says.
+        `on_update(job)` is called whenever the status changes (and for the first poll). Raises
+        `JobEndedError` as soon as the job ends in a status not wanted, `JobWaitTimeout` after `timeout`.
+        """
+        wanted = _wanted(until)
+        deadline = time.monotonic() + timeout
+        last: str | None = None
+        while True:
+            response = self._client._request("GET", job_path(job_id))
+            job = self._client._model(response, FineTuningJob)
+            if on_update is not None and job.status != last:
+                on_update(job)
+            last = job.status
+            if job.status in wanted:
+                return job
+            if job.status in TERMINAL_STATUSES:
+                raise JobEndedError(f"job {job_id} ended {job.status!r}, not {sorted(wanted)}", job)
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise JobWaitTimeout(f"job {job_id} still {job.status!r} after {timeout:g} s", job)
+            time.sleep(min(_poll_after(response, poll_interval), remaining))
+
+
+class Checkpoints:
+    """`client.fine_tuning.jobs.checkpoints`."""
+
+    def __init__(self, client: Client) -> None:
+        self._client = client
+
+    def list(
+        self, job_id: str, *, after: str | None = None, limit: int | None = None
+    ) -> SyncPage[FineTuningJobCheckpoint]:
+        """A page of the job's checkpoints, newest first; iterating it walks every page."""
+        path = job_path(job_id, "checkpoints")
+
+        def fetch(cursor: str | None) -> SyncPage[FineTuningJobCheckpoint]:
+            response = self._client._request("GET", path, params={"after": cursor, "limit": limit})
+            items, has_more = self._client._items(response, FineTuningJobCheckpoint)
+            return SyncPage(items, has_more, fetch)
+
+        return fetch(after)
+
+
+# -- async ------------------------------------------------------------------------------------------
+
+
+class AsyncClient(_Base):
+    """The asynchronous client: the same configuration as `Client`; `azure_ad_token_provider` may be async."""
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | httpx.URL | None = None,
+        azure_endpoint: str | None = None,
+        azure_ad_token_provider: TokenProvider | None = None,
+        api_version: str | None = None,
+        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        default_headers: Mapping[str, str] | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        strict: bool = False,
+    ) -> None:
+        self._settings = _settings(
+            api_key=api_key,
+            base_url=base_url,
+            azure_endpoint=azure_endpoint,
+            azure_ad_token_provider=azure_ad_token_provider,
+            api_version=api_version,
+            max_retries=max_retries,
+            strict=strict,
+            default_headers=default_headers,
+        )
+        self._owns_http = http_client is None
+        self._http = http_client if http_client is not None else httpx.AsyncClient(timeout=timeout)
+        self.fine_tuning = AsyncFineTuning(self)
+
+    async def close(self) -> None:
+        """Close the connections (only those of an HTTP client that ftjobs created)."""
+        if self._owns_http:
+            await self._http.aclose()
+
+    async def __aenter__(self) -> AsyncClient:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+    async def _send(self, request: httpx.Request, transition: bool, state: list[bool]) -> httpx.Response:
+        try:
+            response = await self._http.send(request, auth=self._settings.auth, follow_redirects=False)
+            for _ in range(5):  # same-origin redirects only: credentials never leave the origin
+                next_request = response.next_request
+                if next_request is None or _origin(next_request.url) != _origin(request.url):
+                    break
+                await response.aclose()
+                response = await self._http.send(next_request, auth=self._settings.auth, follow_redirects=False)
+            await response.aread()
+        except httpx.TransportError as error:
+            state[0] = state[0] or ambiguous(error)
+            raise
+        if not response.is_success and should_retry(response, transition=transition):
+            failure = RetryableStatus(response)
+            state[0] = state[0] or ambiguous(failure)
+            raise failure
+        return response
+
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        body: Any = None,
+        transition: str | None = None,
+        job_id: str | None = None,
+    ) -> httpx.Response:
+        request = self._build(self._http, method, path, params, body)
+        state = [False]
+        try:
+            if self._settings.max_retries == 0:
+                response = await self._send(request, transition is not None, state)
+            else:
+                import stamina
+
+                async for attempt in stamina.retry_context(
+                    on=backoff,
+                    attempts=self._settings.max_retries + 1,
+                    timeout=None,
+                    wait_initial=0.5,
+                    wait_max=8.0,
+                    wait_jitter=0.25,
+                ):
+                    with attempt:
+                        response = await self._send(request, transition is not None, state)
+        except RetryableStatus as exhausted:
+            response = exhausted.response
+        except httpx.TimeoutException as error:
+            raise APITimeoutError(request) from error
+        except httpx.TransportError as error:
+            raise APIConnectionError(request, message=f"Connection error: {type(error).__name__}") from error
+        if transition and job_id and state[0] and response.status_code in (400, 409):
+            job = await self.fine_tuning.jobs.retrieve(job_id)
+            if job.status in REACHED[transition]:
+                logger.info("%s of %s: an earlier attempt succeeded; its answer was lost", transition, job_id)
+                raise _LostAnswer(job)
+        return self._check(response)
+
+
+class AsyncFineTuning:
+    """`client.fine_tuning` (async)."""
+
+    def __init__(self, client: AsyncClient) -> None:
+        self.jobs = AsyncJobs(client)
+
+
+class AsyncJobs:
+    """`client.fine_tuning.jobs` (async): the same operations as `Jobs`, awaited."""
+
+    def __init__(self, client: AsyncClient) -> None:
+        self._client = client
+        self.checkpoints = AsyncCheckpoints(client)
+
+    async def create(
+        self,
+        *,
+        model: str,
+        training_file: str,
+        hyperparameters: Hyperparameters | Mapping[str, Any] | Unset = UNSET,
+        integrations: Iterable[FineTuningIntegration | Mapping[str, Any]] | Unset | None = UNSET,
+        metadata: Mapping[str, str] | Unset | None = UNSET,
+        method: FineTuneMethod | Mapping[str, Any] | Unset = UNSET,
+        seed: int | Unset | None = UNSET,
+        suffix: str | Unset | None = UNSET,
+        validation_file: str | Unset | None = UNSET,
+    ) -> FineTuningJob:
+        """Create a job (`POST /fine_tuning/jobs`)."""
+        body = _create_body(
+            model, training_file, hyperparameters, integrations, metadata, method, seed, suffix, validation_file
+        )
+        response = await self._client._request("POST", "/fine_tuning/jobs", body=body)
+        return self._client._model(response, FineTuningJob)
+
+    async def retrieve(self, job_id: str) -> FineTuningJob:
+        """The job (`GET /fine_tuning/jobs/{id}`)."""
+        return self._client._model(await self._client._request("GET", job_path(job_id)), FineTuningJob)
+
+    async def pause(self, job_id: str) -> FineTuningJob:
+        """Pause a running job; answers it `paused`."""
+        return await self._transition(job_id, "pause")
+
+    async def resume(self, job_id: str) -> FineTuningJob:
+        """Resume a paused job; answers it `queued` or `running`."""
+        return await self._transition(job_id, "resume")
+
+    async def cancel(self, job_id: str) -> FineTuningJob:
+        """Cancel a job that has not ended, paused ones included."""
+        return await self._transition(job_id, "cancel")
+
+    async def _transition(self, job_id: str, action: str) -> FineTuningJob:
+        path = job_path(job_id, action)
+        try:
+            response = await self._client._request("POST", path, transition=action, job_id=job_id)
+        except _LostAnswer as lost:
+            return lost.job
+        return self._client._model(response, FineTuningJob)
+
+    def list(self, *, after: str | None = None, limit: int | None = None) -> AsyncPaginator[FineTuningJob]:
+        """`await` it for the first page of jobs, or `async for` over every job."""
+        return AsyncPaginator(self._pager("/fine_tuning/jobs", FineTuningJob, after, limit))
+
+    def list_events(
+        self, job_id: str, *, after: str | None = None, limit: int | None = None
+    ) -> AsyncPaginator[FineTuningJobEvent]:
+        """`await` it for the first page of the job's events, or `async for` over every event."""
+        return AsyncPaginator(self._pager(job_path(job_id, "events"), FineTuningJobEvent, after, limit))
+
+    def _pager(
+        self, path: str, model: type[ModelT], after: str | None, limit: int | None
+    ) -> Callable[[], Awaitable[AsyncPage[ModelT]]]:
+        return _async_pager(self._client, path, model, after, limit)
+
+    async def wait(
+        self,
+        job_id: str,
+        *,
+        until: Iterable[str] | str = ("succeeded",),
+        timeout: float = 3600.0,
+        poll_interval: float = 5.0,
+        on_update: Callable[[FineTuningJob], object] | None = None,
+    ) -> FineTuningJob:
+        """Poll the job until its status is one of `until` (see `Jobs.wait`)."""
+        wanted = _wanted(until)
+        deadline = time.monotonic() + timeout
+        last: str | None = None
+        while True:
+            response = await self._client._request("GET", job_path(job_id))
+            job = self._client._model(response, FineTuningJob)
+            if on_update is not None and job.status != last:
+                on_update(job)
+            last = job.status
+            if job.status in wanted:
+                return job
+            if job.status in TERMINAL_STATUSES:
+                raise JobEndedError(f"job {job_id} ended {job.status!r}, not {sorted(wanted)}", job)
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise JobWaitTimeout(f"job {job_id} still {job.status!r} after {timeout:g} s", job)
+            await asyncio.sleep(min(_poll_after(response, poll_interval), remaining))
+
+
+class AsyncCheckpoints:
+    """`client.fine_tuning.jobs.checkpoints` (async)."""
+
+    def __init__(self, client: AsyncClient) -> None:
+        self._client = client
+
+    def list(
+        self, job_id: str, *, after: str | None = None, limit: int | None = None
+    ) -> AsyncPaginator[FineTuningJobCheckpoint]:
+        """`await` it for the first page of the job's checkpoints, or `async for` over every one."""
+        path = job_path(job_id, "checkpoints")
+        return AsyncPaginator(_async_pager(self._client, path, FineTuningJobCheckpoint, after, limit))
+
+
+def _async_pager(
+    client: AsyncClient, path: str, model: type[ModelT], after: str | None, limit: int | None
+) -> Callable[[], Awaitable[AsyncPage[ModelT]]]:
+    async def fetch(cursor: str | None) -> AsyncPage[ModelT]:
+        response = await client._request("GET", path, params={"after": cursor, "limit": limit})
+        items, has_more = client._items(response, model)
+        return AsyncPage(items, has_more, fetch)
+
+    return lambda: fetch(after)

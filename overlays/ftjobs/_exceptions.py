@@ -1,0 +1,219 @@
+"""Every error ftjobs raises, named as in the official `openai` SDK where it has one.
+
+    FtjobsError
+    ├── MissingCredentialsError          no key, token provider or environment variable found
+    ├── APIError                         something went wrong talking to the API
+    │   ├── APIStatusError               the server answered a status that is not 2xx
+    │   │   ├── BadRequestError          400 (also: a transition the job's status forbids)
+    │   │   ├── AuthenticationError      401
+    │   │   ├── PermissionDeniedError    403
+    │   │   ├── NotFoundError            404
+    │   │   ├── ConflictError            409
+    │   │   ├── UnprocessableEntityError 422
+    │   │   ├── RateLimitError           429
+    │   │   └── InternalServerError      500 and above (520 and 529 included)
+    │   ├── APIConnectionError           no answer: connection refused, reset, DNS, protocol error
+    │   │   └── APITimeoutError          no answer in time
+    │   └── APIResponseValidationError   a 2xx answer that cannot be read, or (strict=True) deviates
+    └── JobWaitError                     `jobs.wait(...)` did not see a wanted status
+        ├── JobEndedError                the job ended in a status that was not wanted
+        └── JobWaitTimeout               the wait's timeout passed first
+
+Status errors carry `status_code`, `request_id` (`x-request-id`, else Azure's `apim-request-id`), the error
+envelope's `message`, `type`, `param` and `code` (each `None` where the body has none), and the raw `body`.
+No error's text ever contains a credential.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+if TYPE_CHECKING:
+    from ftjobs._parse import Deviation
+    from ftjobs_api.models import FineTuningJob
+
+
+class FtjobsError(Exception):
+    """The root of every ftjobs error."""
+
+
+class MissingCredentialsError(FtjobsError):
+    """No credentials were given or found in the environment."""
+
+
+class APIError(FtjobsError):
+    """An API call failed. `request` is the request (its credentials are never shown)."""
+
+    message: str
+    request: httpx.Request
+    body: object | None
+    status_code: int | None = None
+    request_id: str | None = None
+    type: str | None = None
+    param: str | None = None
+    code: str | None = None
+
+    def __init__(self, message: str, request: httpx.Request, *, body: object | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.request = request
+        self.body = body
+
+
+class APIStatusError(APIError):
+    """The server answered with a status that is not 2xx."""
+
+    response: httpx.Response
+    status_code: int
+
+    def __init__(self, message: str, *, response: httpx.Response, body: object | None) -> None:
+        super().__init__(message, response.request, body=body)
+        self.response = response
+        self.status_code = response.status_code
+        self.request_id = request_id_of(response)
+        envelope = body.get("error") if isinstance(body, dict) else None
+        if isinstance(envelope, dict):
+            self.type = _text(envelope.get("type"))
+            self.param = _text(envelope.get("param"))
+            self.code = _text(envelope.get("code"))
+
+    def __str__(self) -> str:
+        where = f", request id {self.request_id}" if self.request_id else ""
+        return f"Error code: {self.status_code} - {self.message}{where}"
+
+
+class BadRequestError(APIStatusError):
+    """400: the request is malformed, or the job's status forbids this transition."""
+
+
+class AuthenticationError(APIStatusError):
+    """401: missing or wrong credentials."""
+
+
+class PermissionDeniedError(APIStatusError):
+    """403: the credentials may not do this."""
+
+
+class NotFoundError(APIStatusError):
+    """404: no such job (or path)."""
+
+
+class ConflictError(APIStatusError):
+    """409: the job's status forbids the transition, or the job is locked by a concurrent change."""
+
+
+class UnprocessableEntityError(APIStatusError):
+    """422: the request is well-formed but cannot be processed."""
+
+
+class RateLimitError(APIStatusError):
+    """429: rate limited."""
+
+
+class InternalServerError(APIStatusError):
+    """500 or above: the server failed."""
+
+
+class APIConnectionError(APIError):
+    """No answer came: the connection failed."""
+
+    def __init__(self, request: httpx.Request, *, message: str = "Connection error.") -> None:
+        super().__init__(message, request)
+
+
+class APITimeoutError(APIConnectionError):
+    """No answer came in time."""
+
+    def __init__(self, request: httpx.Request) -> None:
+        super().__init__(request, message="Request timed out.")
+
+
+class APIResponseValidationError(APIError):
+    """A 2xx answer that cannot be read as the fragment says, or (with `strict=True`) deviates from it."""
+
+    response: httpx.Response
+    status_code: int
+    deviations: tuple[Deviation, ...]
+
+    def __init__(
+        self, message: str, *, response: httpx.Response, body: object | None, deviations: Sequence[Deviation] = ()
+    ) -> None:
+        super().__init__(message, response.request, body=body)
+        self.response = response
+        self.status_code = response.status_code
+        self.request_id = request_id_of(response)
+        self.deviations = tuple(deviations)
+
+
+class JobWaitError(FtjobsError):
+    """`jobs.wait(...)` stopped before the job reached a wanted status; `job` is the last one seen."""
+
+    def __init__(self, message: str, job: FineTuningJob | None) -> None:
+        super().__init__(message)
+        self.job = job
+
+
+class JobEndedError(JobWaitError):
+    """The job reached a terminal status that was not wanted."""
+
+
+class JobWaitTimeout(JobWaitError, TimeoutError):
+    """The wait's timeout passed before the job reached a wanted status."""
+
+
+STATUS_ERRORS: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+
+def request_id_of(response: httpx.Response) -> str | None:
+    """OpenAI's `x-request-id`, else Azure's `apim-request-id`."""
+    found = response.headers.get("x-request-id") or response.headers.get("apim-request-id")
+    return str(found) if found else None
+
+
+def status_error(response: httpx.Response) -> APIStatusError:
+    """The typed error for a non-2xx answer, whatever its body: envelope, HTML, empty, broken or a bare array."""
+    body = decode_body(response)
+    envelope = body.get("error") if isinstance(body, dict) else None
+    message = _text(envelope.get("message")) if isinstance(envelope, dict) else None
+    if message is None:
+        message = _text(envelope) if envelope is not None else None
+    if message is None:
+        reason = response.reason_phrase or "unknown status"
+        snippet = response.text[:200].strip() if body is not None else ""
+        message = f"HTTP {response.status_code} {reason}" + (f": {snippet}" if snippet else "")
+    kind = STATUS_ERRORS.get(response.status_code)
+    if kind is None:
+        kind = InternalServerError if response.status_code >= 500 else APIStatusError
+    return kind(message, response=response, body=body)
+
+
+def decode_body(response: httpx.Response) -> Any:
+    """The body as JSON when it is JSON, else as text (`None` when empty). Never raises."""
+    content = response.content
+    if not content:
+        return None
+    try:
+        return json.loads(content)
+    except ValueError:
+        try:
+            return response.text
+        except (LookupError, ValueError):  # an unknown or broken charset
+            return content.decode("utf-8", "replace")
+
+
+def _text(value: object) -> str | None:
+    if value is None:
+        return None
+    return value if isinstance(value, str) else str(value)
