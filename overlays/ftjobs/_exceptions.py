@@ -186,9 +186,10 @@ def status_error(response: httpx.Response) -> APIStatusError:
     """The typed error for a non-2xx answer, whatever its body: envelope, HTML, empty, broken or a bare array."""
     body = decode_body(response)
     envelope = body.get("error") if isinstance(body, dict) else None
-    message = _text(envelope.get("message")) if isinstance(envelope, dict) else None
-    if message is None:
-        message = _text(envelope) if envelope is not None else None
+    if isinstance(envelope, dict):
+        message = _text(envelope.get("message"))
+    else:
+        message = envelope if isinstance(envelope, str) and envelope else None
     if message is None:
         reason = response.reason_phrase or "unknown status"
         snippet = response.text[:200].strip() if body is not None else ""

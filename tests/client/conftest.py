@@ -1,0 +1,69 @@
+"""Helpers for client tests: a scripted fake API over `httpx.MockTransport`, and fragment-made bodies."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import httpx
+import pytest
+import stamina
+
+from ftjobs._spec import load_spec
+
+KEY = "sk-client-test-0123456789"
+BASE = "https://api.test/v1"
+Handler = Callable[[httpx.Request], httpx.Response]
+
+
+def example(name: str) -> dict[str, Any]:
+    """A copy of one of the fragment's job examples."""
+    value: dict[str, Any] = json.loads(json.dumps(load_spec()["components"]["examples"][name]["value"]))
+    return value
+
+
+def job_response(job: dict[str, Any] | None = None, status: int = 200, **headers: str) -> httpx.Response:
+    return httpx.Response(status, json=job if job is not None else example("JobPaused"), headers=headers)
+
+
+def error_response(status: int, message: str = "nope", code: str | None = None, **headers: str) -> httpx.Response:
+    envelope = {"error": {"message": message, "type": "invalid_request_error", "param": None, "code": code}}
+    return httpx.Response(status, json=envelope, headers=headers)
+
+
+class Recorder:
+    """A MockTransport that answers from a script (one callable or response per request) and keeps every request."""
+
+    def __init__(self, *script: httpx.Response | Handler | Exception) -> None:
+        self.script = list(script)
+        self.requests: list[httpx.Request] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        # A snapshot: the client re-sends one request object, whose headers auth rewrites per attempt.
+        self.requests.append(
+            httpx.Request(request.method, request.url, headers=request.headers.copy(), content=request.read())
+        )
+        step = self.script.pop(0) if len(self.script) > 1 else self.script[0]
+        if isinstance(step, Exception):
+            raise step
+        if isinstance(step, httpx.Response):
+            return httpx.Response(step.status_code, headers=step.headers, content=step.content)
+        return step(request)
+
+    def transport(self) -> httpx.MockTransport:
+        return httpx.MockTransport(self)
+
+
+@pytest.fixture(autouse=True)
+def no_backoff_waits() -> Iterator[None]:
+    """Retries happen, but without sleeping (stamina's test mode keeps each client's attempt count)."""
+    with stamina.set_testing(True, attempts=100, cap=True):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No credentials leak in from the machine running the tests."""
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "AZURE_OPENAI_API_KEY", "AZURE_OPENAI_ENDPOINT"):
+        monkeypatch.delenv(name, raising=False)
