@@ -10,7 +10,9 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
+import ftjobs
 from ftjobs.testing import LiveServer
 
 
@@ -61,3 +63,20 @@ def test_pytest_fixture_serves_on_loopback(ftjobs_server: LiveServer) -> None:
         time.sleep(0.01)
     paused = httpx.post(f"{ftjobs_server.base_url}/fine_tuning/jobs/{job['id']}/pause", headers=headers)
     assert paused.json()["status"] == "paused"
+
+
+def test_ftjobs_client_pauses_waits_and_resumes(ftjobs_client: ftjobs.Client, ftjobs_server: LiveServer) -> None:
+    """The ftjobs client drives the server over loopback: create, wait running, pause, wait paused, resume."""
+    jobs = ftjobs_client.fine_tuning.jobs
+    job = jobs.create(model="gpt-4o-mini", training_file="file-abc")
+    jobs.wait(job.id, until="running", timeout=10, poll_interval=0.01)
+    assert jobs.pause(job.id).status == "paused"
+    paused = jobs.wait(job.id, until={"paused"}, timeout=10, poll_interval=0.01)
+    assert paused.status == "paused"
+    with pytest.raises(ftjobs.BadRequestError, match="cannot be paused"):
+        jobs.pause(job.id)
+    assert jobs.resume(job.id).status == "queued"
+    done = jobs.wait(job.id, until="succeeded", timeout=10, poll_interval=0.01)
+    assert done.fine_tuned_model
+    assert ftjobs.deviations(done) == ()
+    assert [c.step_number for c in jobs.checkpoints.list(job.id)] == [30, 20, 10]

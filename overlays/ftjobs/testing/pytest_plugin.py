@@ -2,6 +2,7 @@
 
 - `ftjobs_server`: a reference server on a loopback port, fresh for each test, with fast timings
   (a job runs after 0.1 s and trains for 0.5 s); its `store` lets a test inspect or fail jobs.
+- `ftjobs_client`: an `ftjobs.Client` for that server (no retries, so failures show at once).
 
 The server's dependencies load only when a test asks for the fixture.
 """
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
+    from ftjobs import Client
     from ftjobs.testing._live import LiveServer
 
 
@@ -24,3 +26,12 @@ def ftjobs_server() -> Iterator[LiveServer]:
 
     with live_server(JobStore(timings=Timings(validating_files=0.05, queued=0.05, running=0.5))) as server:
         yield server
+
+
+@pytest.fixture
+def ftjobs_client(ftjobs_server: LiveServer) -> Iterator[Client]:
+    """An `ftjobs.Client` talking to `ftjobs_server`."""
+    from ftjobs import Client
+
+    with Client(base_url=ftjobs_server.base_url, api_key=ftjobs_server.api_key, max_retries=0) as client:
+        yield client
