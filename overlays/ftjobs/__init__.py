@@ -10,7 +10,9 @@ The models are the generated ones (`ftjobs_api.models`); `deviations(model)` tel
 was read from departs from the contract. The reference server lives in `ftjobs.testing` (extra `server`).
 """
 
-from ftjobs._client import AsyncClient, Client
+from typing import TYPE_CHECKING, Any
+
+from ftjobs._client import NOT_GIVEN, AsyncClient, Client, NotGiven
 from ftjobs._exceptions import (
     APIConnectionError,
     APIError,
@@ -34,14 +36,24 @@ from ftjobs._exceptions import (
 from ftjobs._pagination import AsyncPage, AsyncPaginator, SyncPage
 from ftjobs._parse import Deviation, deviations
 from ftjobs._version import __version__
-from ftjobs_api.models import (
-    FineTuningJob,
-    FineTuningJobCheckpoint,
-    FineTuningJobEvent,
-    FineTuningJobStatus,
-)
+
+if TYPE_CHECKING:
+    from ftjobs_api.models import FineTuningJob, FineTuningJobCheckpoint, FineTuningJobEvent, FineTuningJobStatus
+
+# The generated models, re-exported on first use (PEP 562), so that `import ftjobs` does not load them all.
+_MODELS = frozenset({"FineTuningJob", "FineTuningJobCheckpoint", "FineTuningJobEvent", "FineTuningJobStatus"})
+
+
+def __getattr__(name: str) -> Any:
+    if name in _MODELS:
+        from ftjobs_api import models
+
+        return getattr(models, name)
+    raise AttributeError(f"module 'ftjobs' has no attribute {name!r}")
+
 
 __all__ = [
+    "NOT_GIVEN",
     "APIConnectionError",
     "APIError",
     "APIResponseValidationError",
@@ -66,6 +78,7 @@ __all__ = [
     "JobWaitTimeout",
     "MissingCredentialsError",
     "NotFoundError",
+    "NotGiven",
     "PermissionDeniedError",
     "RateLimitError",
     "SyncPage",

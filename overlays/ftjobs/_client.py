@@ -8,13 +8,12 @@ the fragment's schemas do the reading, through `ftjobs._parse`.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 from urllib.parse import quote
 
 import httpx
@@ -35,15 +34,17 @@ from ftjobs._pagination import AsyncPage, AsyncPaginator, SyncPage
 from ftjobs._parse import DeviationError, deviations, parse
 from ftjobs._retry import RetryableStatus, ambiguous, backoff, should_retry
 from ftjobs._version import __version__
-from ftjobs_api.models import (
-    FineTuneMethod,
-    FineTuningIntegration,
-    FineTuningJob,
-    FineTuningJobCheckpoint,
-    FineTuningJobEvent,
-    Hyperparameters,
-)
-from ftjobs_api.types import UNSET, Unset
+
+if TYPE_CHECKING:
+    # The generated models load on the first answer, not on import: `import ftjobs` + a client stays light.
+    from ftjobs_api.models import (
+        FineTuneMethod,
+        FineTuningIntegration,
+        FineTuningJob,
+        FineTuningJobCheckpoint,
+        FineTuningJobEvent,
+        Hyperparameters,
+    )
 
 logger = logging.getLogger("ftjobs")
 
@@ -58,12 +59,38 @@ REACHED = {
     "cancel": frozenset({"cancelled"}),
 }
 
-ModelT = TypeVar("ModelT", FineTuningJob, FineTuningJobEvent, FineTuningJobCheckpoint)
-ItemSchemas: dict[type[Any], str] = {
-    FineTuningJob: "FineTuningJob",
-    FineTuningJobEvent: "FineTuningJobEvent",
-    FineTuningJobCheckpoint: "FineTuningJobCheckpoint",
-}
+ModelT = TypeVar("ModelT", "FineTuningJob", "FineTuningJobEvent", "FineTuningJobCheckpoint")
+
+
+class NotGiven:
+    """The default of optional `create` arguments: leave the field out of the request (`None` sends null)."""
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+
+NOT_GIVEN: Final = NotGiven()
+
+
+def _job_model() -> type[FineTuningJob]:
+    from ftjobs_api.models import FineTuningJob
+
+    return FineTuningJob
+
+
+def _event_model() -> type[FineTuningJobEvent]:
+    from ftjobs_api.models import FineTuningJobEvent
+
+    return FineTuningJobEvent
+
+
+def _checkpoint_model() -> type[FineTuningJobCheckpoint]:
+    from ftjobs_api.models import FineTuningJobCheckpoint
+
+    return FineTuningJobCheckpoint
 
 
 def job_path(job_id: str, action: str = "") -> str:
@@ -200,7 +227,7 @@ class _Base:
 
     def _read(self, response: httpx.Response, model: type[ModelT], body: Any, where: str) -> ModelT:
         try:
-            result = parse(model, ItemSchemas[model], body, strict=self._settings.strict, where=where)
+            result = parse(model, model.__name__, body, strict=self._settings.strict, where=where)
         except DeviationError as error:
             listing = "; ".join(map(str, error.deviations))
             raise APIResponseValidationError(
@@ -243,13 +270,13 @@ class _Base:
 def _create_body(
     model: str,
     training_file: str,
-    hyperparameters: Hyperparameters | Mapping[str, Any] | Unset,
-    integrations: Iterable[FineTuningIntegration | Mapping[str, Any]] | Unset | None,
-    metadata: Mapping[str, str] | Unset | None,
-    method: FineTuneMethod | Mapping[str, Any] | Unset,
-    seed: int | Unset | None,
-    suffix: str | Unset | None,
-    validation_file: str | Unset | None,
+    hyperparameters: Hyperparameters | Mapping[str, Any] | NotGiven,
+    integrations: Iterable[FineTuningIntegration | Mapping[str, Any]] | NotGiven | None,
+    metadata: Mapping[str, str] | NotGiven | None,
+    method: FineTuneMethod | Mapping[str, Any] | NotGiven,
+    seed: int | NotGiven | None,
+    suffix: str | NotGiven | None,
+    validation_file: str | NotGiven | None,
 ) -> dict[str, Any]:
     def plain(value: Any) -> Any:
         return value.to_dict() if hasattr(value, "to_dict") else value
@@ -257,18 +284,16 @@ def _create_body(
     body: dict[str, Any] = {"model": model, "training_file": training_file}
     optional = {
         "hyperparameters": plain(hyperparameters),
-        "integrations": None
-        if integrations is None
-        else UNSET
-        if isinstance(integrations, Unset)
+        "integrations": integrations
+        if integrations is None or isinstance(integrations, NotGiven)
         else [plain(item) for item in integrations],
-        "metadata": metadata if metadata is None or isinstance(metadata, Unset) else dict(metadata),
+        "metadata": metadata if metadata is None or isinstance(metadata, NotGiven) else dict(metadata),
         "method": plain(method),
         "seed": seed,
         "suffix": suffix,
         "validation_file": validation_file,
     }
-    body.update({name: value for name, value in optional.items() if not isinstance(value, Unset)})
+    body.update({name: value for name, value in optional.items() if not isinstance(value, NotGiven)})
     return body
 
 
@@ -429,24 +454,24 @@ class Jobs:
         *,
         model: str,
         training_file: str,
-        hyperparameters: Hyperparameters | Mapping[str, Any] | Unset = UNSET,
-        integrations: Iterable[FineTuningIntegration | Mapping[str, Any]] | Unset | None = UNSET,
-        metadata: Mapping[str, str] | Unset | None = UNSET,
-        method: FineTuneMethod | Mapping[str, Any] | Unset = UNSET,
-        seed: int | Unset | None = UNSET,
-        suffix: str | Unset | None = UNSET,
-        validation_file: str | Unset | None = UNSET,
+        hyperparameters: Hyperparameters | Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        integrations: Iterable[FineTuningIntegration | Mapping[str, Any]] | NotGiven | None = NOT_GIVEN,
+        metadata: Mapping[str, str] | NotGiven | None = NOT_GIVEN,
+        method: FineTuneMethod | Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        seed: int | NotGiven | None = NOT_GIVEN,
+        suffix: str | NotGiven | None = NOT_GIVEN,
+        validation_file: str | NotGiven | None = NOT_GIVEN,
     ) -> FineTuningJob:
         """Create a job (`POST /fine_tuning/jobs`)."""
         body = _create_body(
             model, training_file, hyperparameters, integrations, metadata, method, seed, suffix, validation_file
         )
         response = self._client._request("POST", "/fine_tuning/jobs", body=body)
-        return self._client._model(response, FineTuningJob)
+        return self._client._model(response, _job_model())
 
     def retrieve(self, job_id: str) -> FineTuningJob:
         """The job (`GET /fine_tuning/jobs/{id}`)."""
-        return self._client._model(self._client._request("GET", job_path(job_id)), FineTuningJob)
+        return self._client._model(self._client._request("GET", job_path(job_id)), _job_model())
 
     def pause(self, job_id: str) -> FineTuningJob:
         """Pause a running job; answers it `paused` (`POST …/pause`, no body)."""
@@ -465,14 +490,14 @@ class Jobs:
             response = self._client._request("POST", job_path(job_id, action), transition=action, job_id=job_id)
         except _LostAnswer as lost:
             return lost.job
-        return self._client._model(response, FineTuningJob)
+        return self._client._model(response, _job_model())
 
     def list(self, *, after: str | None = None, limit: int | None = None) -> SyncPage[FineTuningJob]:
         """A page of jobs, newest first; iterating it walks every page."""
 
         def fetch(cursor: str | None) -> SyncPage[FineTuningJob]:
             response = self._client._request("GET", "/fine_tuning/jobs", params={"after": cursor, "limit": limit})
-            items, has_more = self._client._items(response, FineTuningJob)
+            items, has_more = self._client._items(response, _job_model())
             return SyncPage(items, has_more, fetch)
 
         return fetch(after)
@@ -485,7 +510,7 @@ class Jobs:
 
         def fetch(cursor: str | None) -> SyncPage[FineTuningJobEvent]:
             response = self._client._request("GET", path, params={"after": cursor, "limit": limit})
-            items, has_more = self._client._items(response, FineTuningJobEvent)
+            items, has_more = self._client._items(response, _event_model())
             return SyncPage(items, has_more, fetch)
 
         return fetch(after)
@@ -510,7 +535,7 @@ class Jobs:
         last: str | None = None
         while True:
             response = self._client._request("GET", job_path(job_id))
-            job = self._client._model(response, FineTuningJob)
+            job = self._client._model(response, _job_model())
             if on_update is not None and job.status != last:
                 on_update(job)
             last = job.status
@@ -538,7 +563,7 @@ class Checkpoints:
 
         def fetch(cursor: str | None) -> SyncPage[FineTuningJobCheckpoint]:
             response = self._client._request("GET", path, params={"after": cursor, "limit": limit})
-            items, has_more = self._client._items(response, FineTuningJobCheckpoint)
+            items, has_more = self._client._items(response, _checkpoint_model())
             return SyncPage(items, has_more, fetch)
 
         return fetch(after)
@@ -669,24 +694,24 @@ class AsyncJobs:
         *,
         model: str,
         training_file: str,
-        hyperparameters: Hyperparameters | Mapping[str, Any] | Unset = UNSET,
-        integrations: Iterable[FineTuningIntegration | Mapping[str, Any]] | Unset | None = UNSET,
-        metadata: Mapping[str, str] | Unset | None = UNSET,
-        method: FineTuneMethod | Mapping[str, Any] | Unset = UNSET,
-        seed: int | Unset | None = UNSET,
-        suffix: str | Unset | None = UNSET,
-        validation_file: str | Unset | None = UNSET,
+        hyperparameters: Hyperparameters | Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        integrations: Iterable[FineTuningIntegration | Mapping[str, Any]] | NotGiven | None = NOT_GIVEN,
+        metadata: Mapping[str, str] | NotGiven | None = NOT_GIVEN,
+        method: FineTuneMethod | Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        seed: int | NotGiven | None = NOT_GIVEN,
+        suffix: str | NotGiven | None = NOT_GIVEN,
+        validation_file: str | NotGiven | None = NOT_GIVEN,
     ) -> FineTuningJob:
         """Create a job (`POST /fine_tuning/jobs`)."""
         body = _create_body(
             model, training_file, hyperparameters, integrations, metadata, method, seed, suffix, validation_file
         )
         response = await self._client._request("POST", "/fine_tuning/jobs", body=body)
-        return self._client._model(response, FineTuningJob)
+        return self._client._model(response, _job_model())
 
     async def retrieve(self, job_id: str) -> FineTuningJob:
         """The job (`GET /fine_tuning/jobs/{id}`)."""
-        return self._client._model(await self._client._request("GET", job_path(job_id)), FineTuningJob)
+        return self._client._model(await self._client._request("GET", job_path(job_id)), _job_model())
 
     async def pause(self, job_id: str) -> FineTuningJob:
         """Pause a running job; answers it `paused`."""
@@ -706,17 +731,17 @@ class AsyncJobs:
             response = await self._client._request("POST", path, transition=action, job_id=job_id)
         except _LostAnswer as lost:
             return lost.job
-        return self._client._model(response, FineTuningJob)
+        return self._client._model(response, _job_model())
 
     def list(self, *, after: str | None = None, limit: int | None = None) -> AsyncPaginator[FineTuningJob]:
         """`await` it for the first page of jobs, or `async for` over every job."""
-        return AsyncPaginator(self._pager("/fine_tuning/jobs", FineTuningJob, after, limit))
+        return AsyncPaginator(self._pager("/fine_tuning/jobs", _job_model(), after, limit))
 
     def list_events(
         self, job_id: str, *, after: str | None = None, limit: int | None = None
     ) -> AsyncPaginator[FineTuningJobEvent]:
         """`await` it for the first page of the job's events, or `async for` over every event."""
-        return AsyncPaginator(self._pager(job_path(job_id, "events"), FineTuningJobEvent, after, limit))
+        return AsyncPaginator(self._pager(job_path(job_id, "events"), _event_model(), after, limit))
 
     def _pager(
         self, path: str, model: type[ModelT], after: str | None, limit: int | None
@@ -738,7 +763,7 @@ class AsyncJobs:
         last: str | None = None
         while True:
             response = await self._client._request("GET", job_path(job_id))
-            job = self._client._model(response, FineTuningJob)
+            job = self._client._model(response, _job_model())
             if on_update is not None and job.status != last:
                 on_update(job)
             last = job.status
@@ -749,6 +774,8 @@ class AsyncJobs:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise JobWaitTimeout(f"job {job_id} still {job.status!r} after {timeout:g} s", job)
+            import asyncio
+
             await asyncio.sleep(min(_poll_after(response, poll_interval), remaining))
 
 
@@ -763,7 +790,7 @@ class AsyncCheckpoints:
     ) -> AsyncPaginator[FineTuningJobCheckpoint]:
         """`await` it for the first page of the job's checkpoints, or `async for` over every one."""
         path = job_path(job_id, "checkpoints")
-        return AsyncPaginator(_async_pager(self._client, path, FineTuningJobCheckpoint, after, limit))
+        return AsyncPaginator(_async_pager(self._client, path, _checkpoint_model(), after, limit))
 
 
 def _async_pager(

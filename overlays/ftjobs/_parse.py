@@ -28,10 +28,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any, Protocol, Self, TypeVar
 
-import attrs
-
 from ftjobs._spec import load_spec
-from ftjobs_api.types import UNSET
 
 if TYPE_CHECKING:
     import jsonschema_rs
@@ -151,7 +148,9 @@ def _restore(model: object, schema: Any, path: list[str | int], raw: Any, where:
             if isinstance(extra, dict):
                 extra[last] = raw
             field = _field(holder, last)
-            if field is not None and field.default is not attrs.NOTHING:
+            if field is not None and field.default is not _attrs_nothing():
+                from ftjobs_api.types import UNSET
+
                 setattr(holder, field.name, UNSET)
             return found
     if isinstance(holder, list) and isinstance(last, int) and last < len(holder):
@@ -349,6 +348,12 @@ def _field(holder: Any, key: str) -> Any:
         if field.name in (key, key + "_") and field.name != "additional_properties":
             return field
     return None
+
+
+def _attrs_nothing() -> Any:
+    import attrs
+
+    return attrs.NOTHING
 
 
 def _json_type(value: Any) -> str:
