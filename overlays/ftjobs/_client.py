@@ -440,7 +440,7 @@ class Client(_Base):
                 for attempt in _retrying(self._settings.max_retries):
                     with attempt:
                         if replay:
-                            raise replay.pop()
+                            raise replay.pop() from None
                         response = self._send(request, transition is not None, state)
         except RetryableStatus as exhausted:
             response = exhausted.response
@@ -687,7 +687,7 @@ class AsyncClient(_Base):
                 async for attempt in _retrying(self._settings.max_retries):
                     with attempt:
                         if replay:
-                            raise replay.pop()
+                            raise replay.pop() from None
                         response = await self._send(request, transition is not None, state)
         except RetryableStatus as exhausted:
             response = exhausted.response
