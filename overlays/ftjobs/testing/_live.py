@@ -53,7 +53,7 @@ def live_server(
     """Serve the reference server on `host:port` (port 0: any free port) until the block ends."""
     jobs = store if store is not None else JobStore()
     app = create_app(jobs, api_keys=[api_key, *extra_api_keys])
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, lifespan="off")
+    config = uvicorn.Config(app, host=host, port=port, log_level="error", access_log=False, lifespan="off")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="ftjobs-reference-server", daemon=True)
     thread.start()
