@@ -17,3 +17,13 @@ def spec() -> dict[str, Any]:
     """The fragment, parsed (YAML anchors resolved, `$ref`s left in place)."""
     loaded: dict[str, Any] = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))
     return loaded
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("ftjobs contract", "the contract suite (tests/contract) against a server")
+    group.addoption("--base-url", help="the server to test (default: the embedded reference server)")
+    group.addoption("--api-key", help="its key (default: FTJOBS_CONTRACT_API_KEY, OPENAI_API_KEY)")
+    group.addoption("--auth", choices=["bearer", "api-key"], default="bearer", help="how the key is sent")
+    group.addoption("--safe", action="store_true", help="no creates, no state changes")
+    group.addoption("--seed", type=int, default=20261125, help="the suite's random seed")
+    group.addoption("--job-id", action="append", default=[], help="a job to read (repeatable)")

@@ -53,10 +53,16 @@ class ContractReport:
     properties: list[PropertyResult]
     cases: int | None
     seconds: float
+    schemathesis_failures: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return self.schemathesis_exit == 0 and all(result.ok for result in self.properties)
+
+    @property
+    def broken(self) -> set[str]:
+        """Every reason the run failed: schemathesis' failure titles and the names of broken properties."""
+        return set(self.schemathesis_failures) | {result.name for result in self.properties if not result.ok}
 
     def summary(self) -> str:
         kind = "safe" if self.options.safe else "full"
@@ -95,8 +101,9 @@ def run_contract(options: ContractOptions, *, echo: Callable[[str], None] = prin
             poll_interval=poll_interval,
             timeout=options.request_timeout,
         )
+    cases, failures = _schemathesis_report(options.report_dir)
     report = ContractReport(
-        options, base_url, exit_code, output, properties, _cases(options.report_dir), time.monotonic() - started
+        options, base_url, exit_code, output, properties, cases, time.monotonic() - started, failures
     )
     _write_reports(report)
     return report
@@ -194,13 +201,15 @@ def _schemathesis(
         return process.returncode, "\n".join(lines).replace(api_key, "<redacted>")
 
 
-def _cases(report_dir: Path) -> int | None:
-    """How many test cases schemathesis generated (from its JSON report)."""
+def _schemathesis_report(report_dir: Path) -> tuple[int | None, list[str]]:
+    """How many test cases schemathesis generated, and the titles of its failures (from its JSON report)."""
     try:
-        count = json.loads((report_dir / "schemathesis.json").read_text())["test_cases"]["generated"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    return count if isinstance(count, int) else None
+        report = json.loads((report_dir / "schemathesis.json").read_text())
+    except (OSError, ValueError):
+        return None, []
+    cases = report.get("test_cases", {}).get("generated")
+    titles = [str(failure.get("title")) for failure in report.get("failures", []) if isinstance(failure, dict)]
+    return (cases if isinstance(cases, int) else None), titles
 
 
 def _write_reports(report: ContractReport) -> None:

@@ -4,14 +4,15 @@
   with `Timings` for how long each phase lasts.
 - `create_app(store, api_keys=...)`: the server as an ASGI app (Starlette), for in-process use with
   `httpx.ASGITransport`.
-- `live_server(...)`: the server on a loopback port in a background thread, yielding a `LiveServer`.
+- `live_server(...)`: the server on a loopback port in a background thread, yielding a `LiveServer`;
+  `serve_app(app)` does the same for any ASGI app (a variant of the server, say).
 - The pytest fixture `ftjobs_server` (see `ftjobs.testing.pytest_plugin`).
 
 Needs the `server` extra: `pip install 'ftjobs[server]'`.
 """
 
 from ftjobs.testing._app import create_app
-from ftjobs.testing._live import LiveServer, live_server
+from ftjobs.testing._live import LiveServer, live_server, serve_app
 from ftjobs.testing._store import (
     Clock,
     JobNotFound,
@@ -31,4 +32,5 @@ __all__ = [
     "TransitionForbidden",
     "create_app",
     "live_server",
+    "serve_app",
 ]

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import uvicorn
+from starlette.types import ASGIApp
 
 from ftjobs.testing._app import create_app
 from ftjobs.testing._store import JobStore
@@ -42,6 +43,24 @@ class LiveServer:
 
 
 @contextmanager
+def serve_app(app: ASGIApp, *, host: str = "127.0.0.1", port: int = 0) -> Iterator[int]:
+    """Serve any ASGI app with uvicorn on `host:port` in a background thread; yields the bound port."""
+    config = uvicorn.Config(app, host=host, port=port, log_level="error", access_log=False, lifespan="off")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="ftjobs-reference-server", daemon=True)
+    thread.start()
+    while not server.started:
+        if not thread.is_alive():
+            raise RuntimeError(f"the server did not start on {host}:{port}")
+        thread.join(0.01)
+    try:
+        yield server.servers[0].sockets[0].getsockname()[1]
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+@contextmanager
 def live_server(
     store: JobStore | None = None,
     *,
@@ -53,17 +72,5 @@ def live_server(
     """Serve the reference server on `host:port` (port 0: any free port) until the block ends."""
     jobs = store if store is not None else JobStore()
     app = create_app(jobs, api_keys=[api_key, *extra_api_keys])
-    config = uvicorn.Config(app, host=host, port=port, log_level="error", access_log=False, lifespan="off")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="ftjobs-reference-server", daemon=True)
-    thread.start()
-    while not server.started:
-        if not thread.is_alive():
-            raise RuntimeError(f"the reference server did not start on {host}:{port}")
-        thread.join(0.01)
-    bound_port = server.servers[0].sockets[0].getsockname()[1]
-    try:
+    with serve_app(app, host=host, port=port) as bound_port:
         yield LiveServer(host=host, port=bound_port, api_key=api_key, store=jobs)
-    finally:
-        server.should_exit = True
-        thread.join(10)
