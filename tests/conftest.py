@@ -27,3 +27,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--safe", action="store_true", help="no creates, no state changes")
     group.addoption("--seed", type=int, default=20261125, help="the suite's random seed")
     group.addoption("--job-id", action="append", default=[], help="a job to read (repeatable)")
+    group.addoption(
+        "--training-file", default="file-ftjobs-contract", help="training file of the jobs a full run creates"
+    )
+    group.addoption("--model", default="gpt-4o-mini", help="base model of the jobs a full run creates")

@@ -91,6 +91,13 @@ def serve(host: str, port: int, api_key: str, step_seconds: float) -> None:
     help="For production servers: no creates, no state changes; reads of --job-id and negative probes only.",
 )
 @click.option("--job-id", "job_ids", multiple=True, help="A job to read (repeatable); useful with --safe.")
+@click.option("--model", default="gpt-4o-mini", show_default=True, help="Base model of the jobs a full run creates.")
+@click.option(
+    "--training-file",
+    default="file-ftjobs-contract",
+    show_default=True,
+    help="Training file (an uploaded JSONL file id on a real server) of the jobs a full run creates.",
+)
 @click.option(
     "--seed", type=int, default=20261125, show_default=True, help="Random seed; the same seed repeats the run."
 )
@@ -131,6 +138,8 @@ def contract(
     auth: str,
     safe: bool,
     job_ids: tuple[str, ...],
+    model: str,
+    training_file: str,
     seed: int,
     max_examples: int,
     stateful_steps: int,
@@ -155,6 +164,8 @@ def contract(
         auth=auth,
         safe=safe,
         job_ids=list(job_ids),
+        model=model,
+        training_file=training_file,
         seed=seed,
         max_examples=max_examples,
         stateful_steps=stateful_steps,

@@ -25,6 +25,8 @@ def contract_options(request: pytest.FixtureRequest, tmp_path: Path) -> Contract
         safe=config.getoption("--safe"),
         seed=config.getoption("--seed"),
         job_ids=config.getoption("--job-id"),
+        model=config.getoption("--model"),
+        training_file=config.getoption("--training-file"),
         report_dir=Path(config.rootpath) / "reports",
     )
 

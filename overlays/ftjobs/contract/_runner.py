@@ -32,6 +32,8 @@ class ContractOptions:
     auth: str = "bearer"  # or "api-key"
     safe: bool = False
     job_ids: list[str] = field(default_factory=list)
+    model: str = "gpt-4o-mini"
+    training_file: str = "file-ftjobs-contract"  # on a real server: an uploaded JSONL file the scenarios train on
     seed: int = 20261125
     max_examples: int = 15
     stateful_steps: int = 10
@@ -97,6 +99,8 @@ def run_contract(options: ContractOptions, *, echo: Callable[[str], None] = prin
             auth=options.auth,
             safe=options.safe,
             job_ids=options.job_ids,
+            model=options.model,
+            training_file=options.training_file,
             wait_timeout=options.wait_timeout,
             poll_interval=poll_interval,
             timeout=options.request_timeout,

@@ -65,6 +65,8 @@ class Scenario:
     http: httpx.Client
     wait_timeout: float
     poll_interval: float
+    model: str = "gpt-4o-mini"
+    training_file: str = "file-ftjobs-contract"
     results: list[PropertyResult] = field(default_factory=list)
     created: list[str] = field(default_factory=list)
 
@@ -162,7 +164,7 @@ class Scenario:
             time.sleep(self.poll_interval)
 
     def create(self, result: PropertyResult) -> str:
-        body = {"model": "gpt-4o-mini", "training_file": "file-ftjobs-contract", "suffix": "ftjobs-contract"}
+        body = {"model": self.model, "training_file": self.training_file, "suffix": "ftjobs-contract"}
         job = self.expect_job(result, self.call("POST", "/fine_tuning/jobs", json=body), None)
         self.created.append(job["id"])
         return str(job["id"])
@@ -177,12 +179,16 @@ def run_scenarios(
     job_ids: list[str],
     wait_timeout: float,
     poll_interval: float,
+    model: str = "gpt-4o-mini",
+    training_file: str = "file-ftjobs-contract",
     timeout: float = 30.0,
 ) -> list[PropertyResult]:
     """Check every property that applies (safe mode: reads and negative probes only)."""
     name, value = credential_header(auth, api_key)
     with httpx.Client(timeout=timeout) as http:
-        scenario = Scenario(base_url.rstrip("/"), {name: value}, http, wait_timeout, poll_interval)
+        scenario = Scenario(
+            base_url.rstrip("/"), {name: value}, http, wait_timeout, poll_interval, model, training_file
+        )
         steps: list[Callable[[Scenario], None]] = [credentials_work, unknown_ids, bad_credentials, malformed_input]
         steps += [lambda s, ids=job_ids: reads_of(s, ids)]  # type: ignore[misc]
         if not safe:
