@@ -176,3 +176,12 @@ def contract(
     report = run_contract(options, echo=click.echo)
     click.echo(report.summary())
     sys.exit(0 if report.ok else 1)
+
+
+def _register_job_commands() -> None:
+    from ftjobs._cli_jobs import register
+
+    register(main)
+
+
+_register_job_commands()

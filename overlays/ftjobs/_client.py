@@ -203,11 +203,21 @@ class _Base:
         else:
             request = http.build_request(method, url, params=query or None, json=body, headers=self._settings.headers)
         if logger.isEnabledFor(logging.DEBUG):
-            logger.debug("%s %s headers=%s", method, request.url, redacted(request.headers))
+            logger.debug("%s %s", method, request.url)
         return request
 
     def _check(self, response: httpx.Response) -> httpx.Response:
         """The answer itself when 2xx; otherwise its typed error, raised."""
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug(
+                "%s %s -> %s\n  request headers: %s\n  response headers: %s\n  body: %s",
+                response.request.method,
+                response.request.url,
+                response.status_code,
+                redacted(response.request.headers),
+                redacted(response.headers),
+                response.text[:2000],
+            )
         if response.is_success:
             return response
         if response.is_redirect:

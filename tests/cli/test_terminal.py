@@ -1,0 +1,60 @@
+"""On a terminal, waiting shows a live status line (spinner, status, elapsed time); in a pipe, plain lines."""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from ftjobs.testing import JobStore, Timings, live_server
+
+
+def read_until_exit(master: int, process: subprocess.Popen[bytes], limit: float) -> bytes:
+    seen = b""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([master], [], [], 0.05)
+        if ready:
+            try:
+                seen += os.read(master, 65536)
+            except OSError:
+                break
+        elif process.poll() is not None:
+            break
+    return seen
+
+
+def test_live_status_line_on_a_terminal() -> None:
+    """Under a pseudo-terminal, `ftjobs wait` draws a spinner line with the status and the seconds waited."""
+    with live_server(JobStore(timings=Timings(validating_files=0.0, queued=0.0, running=600.0))) as server:
+        job_id = str(server.store.create({"model": "gpt-4o-mini", "training_file": "file-abc"})["id"])
+        env = {**os.environ, "OPENAI_API_KEY": server.api_key, "OPENAI_BASE_URL": server.base_url, "COLUMNS": "120"}
+        env.pop("NO_COLOR", None)
+        master, slave = pty.openpty()
+        command = [
+            str(Path(sys.executable).parent / "ftjobs"),
+            "wait",
+            job_id,
+            "--until",
+            "paused",
+            "--poll-interval",
+            "0.1",
+        ]
+        with subprocess.Popen(command, stdin=slave, stdout=slave, stderr=slave, env=env) as process:  # noqa: S603
+            os.close(slave)
+            early = read_until_exit(master, process, 1.6)
+            server.store.pause(job_id)
+            late = read_until_exit(master, process, 10)
+            process.wait(10)
+        os.close(master)
+    screen = (early + late).decode("utf-8", "replace")
+    assert process.returncode == 0
+    assert f"{job_id}  running  waiting for paused" in screen
+    assert any(frame in screen for frame in "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏")  # rich's "dots" spinner
+    assert "\r" in screen or "\x1b[" in screen  # the line is redrawn in place
+    assert "1s" in screen  # the elapsed time moved on while waiting
+    assert f"{job_id}  paused  after" in screen
