@@ -13,7 +13,7 @@ from ftjobs_api.models import (
     ListPaginatedFineTuningJobsResponse,
 )
 
-from tests.spec.test_examples import resolve
+from ftjobs.contract._examples import resolve
 
 JOB_EXAMPLES = ["JobPaused", "JobQueued", "JobCancelled", "JobValidatingFiles", "JobSucceeded"]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import openai
 import pytest
@@ -88,3 +89,29 @@ def test_official_sdk_errors(server: LiveServer, style: Callable[[LiveServer], o
     )
     with pytest.raises(openai.AuthenticationError):
         wrong_azure.fine_tuning.jobs.list()
+
+
+def openai_shaped_workflow(client: Any, server: LiveServer) -> list[str]:
+    """Code written for the official SDK's fine-tuning jobs, used unchanged with either client."""
+    job = client.fine_tuning.jobs.create(model="gpt-4o-mini", training_file="file-abc", seed=3)
+    while client.fine_tuning.jobs.retrieve(job.id).status != "running":
+        time.sleep(0.02)
+    seen = [client.fine_tuning.jobs.pause(job.id).status]
+    seen.append(client.fine_tuning.jobs.retrieve(job.id).status)
+    seen.append(client.fine_tuning.jobs.resume(job.id).status)
+    seen.append(client.fine_tuning.jobs.cancel(job.id).status)
+    seen.append(str(job.id in [j.id for j in client.fine_tuning.jobs.list(limit=2)]))
+    seen.append(client.fine_tuning.jobs.list_events(job.id, limit=1).data[0].message)
+    seen.append(str(len(list(client.fine_tuning.jobs.checkpoints.list(job.id)))))
+    return [str(status) for status in seen]
+
+
+def test_code_for_the_sdk_works_after_swapping_the_import(server: LiveServer) -> None:
+    """The same fine-tuning code gives the same results with `openai.OpenAI` and `ftjobs.Client`."""
+    import ftjobs
+
+    with openai.OpenAI(base_url=server.base_url, api_key=server.api_key) as sdk:
+        theirs = openai_shaped_workflow(sdk, server)
+    with ftjobs.Client(base_url=server.base_url, api_key=server.api_key) as ours:
+        mine = openai_shaped_workflow(ours, server)
+    assert mine == theirs == ["paused", "paused", "queued", "cancelled", "True", "Fine-tuning job cancelled", "0"]

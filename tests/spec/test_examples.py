@@ -2,45 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
 from typing import Any
 
 import jsonschema_rs
 import pytest
 import yaml
 
+from ftjobs.contract._examples import HTTP_METHODS, example_errors, examples, resolve
 from tests.conftest import SPEC_PATH
-
-HTTP_METHODS = ("get", "post", "put", "patch", "delete")
-
-
-def resolve(spec: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
-    """Follow a local `$ref` (one level at a time) to the object it names."""
-    while "$ref" in node:
-        target: Any = spec
-        for part in node["$ref"].removeprefix("#/").split("/"):
-            target = target[part]
-        node = target
-    return node
-
-
-def examples(spec: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any], Any]]:
-    """Yield (where, schema, value) for every example attached to a schema in the fragment."""
-    for path, item in spec["paths"].items():
-        for method in HTTP_METHODS:
-            operation = item.get(method)
-            if operation is None:
-                continue
-            where = f"{method.upper()} {path}"
-            for parameter in map(lambda p: resolve(spec, p), operation.get("parameters", [])):
-                if "example" in parameter:
-                    yield f"{where} param {parameter['name']}", parameter["schema"], parameter["example"]
-            media = {"request": operation.get("requestBody", {})}
-            media |= {status: response for status, response in operation["responses"].items()}
-            for label, holder in media.items():
-                for content in resolve(spec, holder).get("content", {}).values():
-                    for name, example in content.get("examples", {}).items():
-                        yield f"{where} {label} {name}", content["schema"], resolve(spec, example)["value"]
 
 
 def validator(spec: dict[str, Any], schema: dict[str, Any]) -> jsonschema_rs.Draft202012Validator:
@@ -131,3 +101,11 @@ def test_job_schema_accepts(spec: dict[str, Any], field: str, value: Any) -> Non
     job[field] = value
     check = validator(spec, {"$ref": "#/components/schemas/FineTuningJob"})
     assert check.is_valid(job)
+
+
+def test_a_broken_example_is_reported(spec: dict[str, Any]) -> None:
+    """The example check can fail: a paused example with a bogus status is named, with where it is."""
+    broken = json.loads(json.dumps(spec))
+    broken["components"]["examples"]["JobPaused"]["value"]["status"] = "bogus"
+    assert example_errors(spec) == []
+    assert any("POST /fine_tuning/jobs/{fine_tuning_job_id}/pause 200 paused" in e for e in example_errors(broken))

@@ -105,6 +105,7 @@ def run_contract(options: ContractOptions, *, echo: Callable[[str], None] = prin
             poll_interval=poll_interval,
             timeout=options.request_timeout,
         )
+    properties.insert(0, _fragment_examples())
     cases, failures = _schemathesis_report(options.report_dir)
     report = ContractReport(
         options, base_url, exit_code, output, properties, cases, time.monotonic() - started, failures
@@ -203,6 +204,16 @@ def _schemathesis(
                 lines.append(line.rstrip("\n"))
                 echo(line.rstrip("\n"))
         return process.returncode, "\n".join(lines).replace(api_key, "<redacted>")
+
+
+def _fragment_examples() -> PropertyResult:
+    from ftjobs._spec import load_spec
+    from ftjobs.contract._common import Finding
+    from ftjobs.contract._examples import example_errors
+
+    result = PropertyResult("fragment_examples_valid", "every example in the fragment validates against its schema")
+    result.findings = [Finding(result.name, problem) for problem in example_errors(load_spec())]
+    return result
 
 
 def _schemathesis_report(report_dir: Path) -> tuple[int | None, list[str]]:
