@@ -206,6 +206,18 @@ class _Base:
             logger.debug("%s %s", method, request.url)
         return request
 
+    @staticmethod
+    def _maybe_lost(state: list[bool], response: httpx.Response) -> bool:
+        """A refusal after an attempt that may have reached the server: the first may have succeeded."""
+        return state[0] and response.status_code in (400, 409)
+
+    @staticmethod
+    def _lost_answer(transition: str, job: FineTuningJob) -> None:
+        """Signal success when the job already shows the transition's status (see `REACHED`)."""
+        if job.status in REACHED[transition]:
+            logger.info("%s of %s: an earlier attempt succeeded; its answer was lost", transition, job.id)
+            raise _LostAnswer(job)
+
     def _check(self, response: httpx.Response) -> httpx.Response:
         """The answer itself when 2xx; otherwise its typed error, raised."""
         if logger.isEnabledFor(logging.DEBUG):
@@ -340,19 +352,44 @@ def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
     return (url.scheme, url.host, url.port)
 
 
-def _wanted(until: Iterable[str] | str) -> frozenset[str]:
-    wanted = frozenset([until] if isinstance(until, str) else until)
-    if not wanted or not all(isinstance(status, str) and status for status in wanted):
-        raise ValueError("until= needs at least one status")
-    return wanted
+class _Waiter:
+    """The decisions of `jobs.wait`, shared by the sync and async loops: done, wait this long, or give up."""
 
+    def __init__(
+        self,
+        job_id: str,
+        until: Iterable[str] | str,
+        timeout: float,
+        poll_interval: float,
+        on_update: Callable[[FineTuningJob], object] | None,
+    ) -> None:
+        self.wanted = frozenset([until] if isinstance(until, str) else until)
+        if not self.wanted or not all(isinstance(status, str) and status for status in self.wanted):
+            raise ValueError("until= needs at least one status")
+        self.job_id, self.timeout, self.poll_interval, self.on_update = job_id, timeout, poll_interval, on_update
+        self.deadline = time.monotonic() + timeout
+        self.last: str | None = None
 
-def _poll_after(response: httpx.Response, default: float) -> float:
-    raw = response.headers.get("openai-poll-after-ms")
-    try:
-        return max(0.0, float(raw) / 1000) if raw is not None else default
-    except ValueError:
-        return default
+    def observe(self, job: FineTuningJob, response: httpx.Response) -> float | None:
+        """`None` when the job is in a wanted status; else the seconds until the next poll. Raises when done waiting."""
+        if self.on_update is not None and job.status != self.last:
+            self.on_update(job)
+        self.last = job.status
+        if job.status in self.wanted:
+            return None
+        if job.status in TERMINAL_STATUSES:
+            raise JobEndedError(f"job {self.job_id} ended {job.status!r}, not {sorted(self.wanted)}", job)
+        remaining = self.deadline - time.monotonic()
+        if remaining <= 0:
+            raise JobWaitTimeout(f"job {self.job_id} still {job.status!r} after {self.timeout:g} s", job)
+        return min(self._poll_after(response), remaining)
+
+    def _poll_after(self, response: httpx.Response) -> float:
+        raw = response.headers.get("openai-poll-after-ms")
+        try:
+            return max(0.0, float(raw) / 1000) if raw is not None else self.poll_interval
+        except ValueError:
+            return self.poll_interval
 
 
 # -- sync -------------------------------------------------------------------------------------------
@@ -458,11 +495,8 @@ class Client(_Base):
             raise APITimeoutError(request) from error
         except httpx.TransportError as error:
             raise APIConnectionError(request, message=f"Connection error: {type(error).__name__}") from error
-        if transition and job_id and state[0] and response.status_code in (400, 409):
-            job = self.fine_tuning.jobs.retrieve(job_id)
-            if job.status in REACHED[transition]:
-                logger.info("%s of %s: an earlier attempt succeeded; its answer was lost", transition, job_id)
-                raise _LostAnswer(job)
+        if transition and job_id and self._maybe_lost(state, response):
+            self._lost_answer(transition, self.fine_tuning.jobs.retrieve(job_id))
         return self._check(response)
 
 
@@ -569,23 +603,14 @@ class Jobs:
         `on_update(job)` is called whenever the status changes (and for the first poll). Raises
         `JobEndedError` as soon as the job ends in a status not wanted, `JobWaitTimeout` after `timeout`.
         """
-        wanted = _wanted(until)
-        deadline = time.monotonic() + timeout
-        last: str | None = None
+        waiter = _Waiter(job_id, until, timeout, poll_interval, on_update)
         while True:
             response = self._client._request("GET", job_path(job_id))
             job = self._client._model(response, _job_model())
-            if on_update is not None and job.status != last:
-                on_update(job)
-            last = job.status
-            if job.status in wanted:
+            delay = waiter.observe(job, response)
+            if delay is None:
                 return job
-            if job.status in TERMINAL_STATUSES:
-                raise JobEndedError(f"job {job_id} ended {job.status!r}, not {sorted(wanted)}", job)
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise JobWaitTimeout(f"job {job_id} still {job.status!r} after {timeout:g} s", job)
-            time.sleep(min(_poll_after(response, poll_interval), remaining))
+            time.sleep(delay)
 
 
 class Checkpoints:
@@ -705,11 +730,8 @@ class AsyncClient(_Base):
             raise APITimeoutError(request) from error
         except httpx.TransportError as error:
             raise APIConnectionError(request, message=f"Connection error: {type(error).__name__}") from error
-        if transition and job_id and state[0] and response.status_code in (400, 409):
-            job = await self.fine_tuning.jobs.retrieve(job_id)
-            if job.status in REACHED[transition]:
-                logger.info("%s of %s: an earlier attempt succeeded; its answer was lost", transition, job_id)
-                raise _LostAnswer(job)
+        if transition and job_id and self._maybe_lost(state, response):
+            self._lost_answer(transition, await self.fine_tuning.jobs.retrieve(job_id))
         return self._check(response)
 
 
@@ -796,25 +818,16 @@ class AsyncJobs:
         on_update: Callable[[FineTuningJob], object] | None = None,
     ) -> FineTuningJob:
         """Poll the job until its status is one of `until` (see `Jobs.wait`)."""
-        wanted = _wanted(until)
-        deadline = time.monotonic() + timeout
-        last: str | None = None
+        import asyncio
+
+        waiter = _Waiter(job_id, until, timeout, poll_interval, on_update)
         while True:
             response = await self._client._request("GET", job_path(job_id))
             job = self._client._model(response, _job_model())
-            if on_update is not None and job.status != last:
-                on_update(job)
-            last = job.status
-            if job.status in wanted:
+            delay = waiter.observe(job, response)
+            if delay is None:
                 return job
-            if job.status in TERMINAL_STATUSES:
-                raise JobEndedError(f"job {job_id} ended {job.status!r}, not {sorted(wanted)}", job)
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise JobWaitTimeout(f"job {job_id} still {job.status!r} after {timeout:g} s", job)
-            import asyncio
-
-            await asyncio.sleep(min(_poll_after(response, poll_interval), remaining))
+            await asyncio.sleep(delay)
 
 
 class AsyncCheckpoints:
