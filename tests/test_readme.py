@@ -28,7 +28,7 @@ def test_readme_snippets_run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.Cap
     """Every marked snippet runs without error, with the environment pointing at a live reference server."""
     real_sleep = time.sleep
     monkeypatch.setattr(time, "sleep", lambda seconds: real_sleep(min(seconds, 0.02)))
-    store = JobStore(timings=Timings(validating_files=0.0, queued=0.0, running=0.5))
+    store = JobStore(timings=Timings(validating_files=0.0, queued=0.0, running=3.0))
     with live_server(store) as server:
         monkeypatch.setenv("OPENAI_API_KEY", server.api_key)
         monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)

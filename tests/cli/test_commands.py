@@ -6,6 +6,7 @@ import json
 import threading
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -85,11 +86,27 @@ def test_list_and_events_both_ways(server: LiveServer) -> None:
     assert all(validator("FineTuningJobEvent").is_valid(event) for event in raw_events)
 
 
-def test_waiting_through_a_pause(server: LiveServer) -> None:
+class PausedOnSecondLook(JobStore):
+    """A store whose running job gets paused (by "someone else") right after it has been looked at once."""
+
+    looks = 0
+
+    def retrieve(self, job_id: str) -> dict[str, Any]:
+        job = super().retrieve(job_id)
+        self.looks += 1
+        if self.looks == 2 and job["status"] == "running":
+            self.pause(job_id)
+        return job
+
+
+def test_waiting_through_a_pause(monkeypatch: pytest.MonkeyPatch) -> None:
     """`wait --until paused` returns once another client pauses the job, printing each status change."""
-    job_id = running_job(server)
-    threading.Timer(0.3, server.store.pause, args=(job_id,)).start()
-    result = ftjobs("wait", job_id, "--until", "paused", "--poll-interval", "0.05", "--timeout", "10")
+    store = PausedOnSecondLook(timings=Timings(validating_files=0.0, queued=0.0, running=60.0))
+    with live_server(store) as live:
+        monkeypatch.setenv("OPENAI_API_KEY", live.api_key)
+        monkeypatch.setenv("OPENAI_BASE_URL", live.base_url)
+        job_id = str(store.create({"model": "gpt-4o-mini", "training_file": "file-abc"})["id"])
+        result = ftjobs("wait", job_id, "--until", "paused", "--poll-interval", "0.05", "--timeout", "10")
     assert result.exit_code == 0
     assert [line.split()[1] for line in result.stderr.splitlines()] == ["running", "paused"]
     assert result.stdout.split()[:2] == [job_id, "paused"]

@@ -13,10 +13,11 @@ from pathlib import Path
 from ftjobs.testing import JobStore, Timings, live_server
 
 
-def read_until_exit(master: int, process: subprocess.Popen[bytes], limit: float) -> bytes:
+def read_until(master: int, process: subprocess.Popen[bytes], limit: float, wanted: tuple[bytes, ...] = ()) -> bytes:
+    """What the terminal shows until every `wanted` piece appeared, the process ended, or `limit` passed."""
     seen = b""
     deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and not (wanted and all(piece in seen for piece in wanted)):
         ready, _, _ = select.select([master], [], [], 0.05)
         if ready:
             try:
@@ -46,9 +47,10 @@ def test_live_status_line_on_a_terminal() -> None:
         ]
         with subprocess.Popen(command, stdin=slave, stdout=slave, stderr=slave, env=env) as process:  # noqa: S603
             os.close(slave)
-            early = read_until_exit(master, process, 1.6)
+            waiting = f"{job_id}  running  waiting for paused".encode()
+            early = read_until(master, process, 30, wanted=(waiting, b"1s"))
             server.store.pause(job_id)
-            late = read_until_exit(master, process, 10)
+            late = read_until(master, process, 30)
             process.wait(10)
         os.close(master)
     screen = (early + late).decode("utf-8", "replace")
