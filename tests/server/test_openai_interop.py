@@ -47,7 +47,11 @@ def wait_for(client: openai.OpenAI, job_id: str, status: str) -> None:
 @pytest.mark.parametrize("style", STYLES)
 def test_official_sdk_lifecycle(server: LiveServer, style: Callable[[LiveServer], openai.OpenAI]) -> None:
     """create, retrieve, list, pause, resume, cancel, events, checkpoints: all succeed, following the state machine."""
-    client = style(server)
+    with style(server) as client:
+        sdk_lifecycle(client)
+
+
+def sdk_lifecycle(client: openai.OpenAI) -> None:
     job = client.fine_tuning.jobs.create(model="gpt-4o-mini", training_file="file-abc", seed=7)
     assert job.status == "validating_files"
     assert client.fine_tuning.jobs.retrieve(job.id).id == job.id
@@ -75,19 +79,27 @@ def test_official_sdk_lifecycle(server: LiveServer, style: Callable[[LiveServer]
 @pytest.mark.parametrize("style", STYLES)
 def test_official_sdk_errors(server: LiveServer, style: Callable[[LiveServer], openai.OpenAI]) -> None:
     """An unknown id raises NotFoundError, a wrong key AuthenticationError, a forbidden resume BadRequestError."""
-    client = style(server)
+    with style(server) as client:
+        sdk_errors(client, server)
+
+
+def sdk_errors(client: openai.OpenAI, server: LiveServer) -> None:
     with pytest.raises(openai.NotFoundError):
         client.fine_tuning.jobs.pause("ftjob-does-not-exist")
     job = client.fine_tuning.jobs.create(model="gpt-4o-mini", training_file="file-abc")
     with pytest.raises(openai.BadRequestError):
         client.fine_tuning.jobs.resume(job.id)
-    wrong = openai.OpenAI(base_url=server.base_url, api_key="sk-wrong", max_retries=0)
-    with pytest.raises(openai.AuthenticationError):
+    with (
+        openai.OpenAI(base_url=server.base_url, api_key="sk-wrong", max_retries=0) as wrong,
+        pytest.raises(openai.AuthenticationError),
+    ):
         wrong.fine_tuning.jobs.retrieve(job.id)
-    wrong_azure = openai.OpenAI(
-        base_url=server.azure_base_url, api_key=server.api_key, default_headers={"api-key": "wrong"}, max_retries=0
-    )
-    with pytest.raises(openai.AuthenticationError):
+    with (
+        openai.OpenAI(
+            base_url=server.azure_base_url, api_key=server.api_key, default_headers={"api-key": "wrong"}, max_retries=0
+        ) as wrong_azure,
+        pytest.raises(openai.AuthenticationError),
+    ):
         wrong_azure.fine_tuning.jobs.list()
 
 
