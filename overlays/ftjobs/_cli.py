@@ -158,22 +158,30 @@ def contract(
         api_key = os.environ.get("AZURE_OPENAI_API_KEY" if auth == "api-key" else "OPENAI_API_KEY")
         if not api_key:
             raise click.UsageError("--api-key is needed to test a server (or FTJOBS_CONTRACT_API_KEY / OPENAI_API_KEY)")
-    options = ContractOptions(
-        base_url=base_url,
-        api_key=api_key,
-        auth=auth,
-        safe=safe,
-        job_ids=list(job_ids),
-        model=model,
-        training_file=training_file,
-        seed=seed,
-        max_examples=max_examples,
-        stateful_steps=stateful_steps,
-        wait_timeout=wait_timeout,
-        poll_interval=poll_interval,
-        report_dir=report_dir,
-    )
-    report = run_contract(options, echo=click.echo)
+    with contextlib.ExitStack() as stack:
+        if base_url is None:
+            # No server named: start the reference server (it lives in ftjobs.testing; the suite does not know it).
+            from ftjobs.testing import contract_server
+
+            base_url, api_key = stack.enter_context(contract_server(api_key=api_key, azure_style=auth == "api-key"))
+            poll_interval = min(poll_interval, 0.05)
+        assert api_key is not None  # noqa: S101 -- given, found in the environment, or the server's own
+        options = ContractOptions(
+            base_url=base_url,
+            api_key=api_key,
+            auth=auth,
+            safe=safe,
+            job_ids=list(job_ids),
+            model=model,
+            training_file=training_file,
+            seed=seed,
+            max_examples=max_examples,
+            stateful_steps=stateful_steps,
+            wait_timeout=wait_timeout,
+            poll_interval=poll_interval,
+            report_dir=report_dir,
+        )
+        report = run_contract(options, echo=click.echo)
     click.echo(report.summary())
     sys.exit(0 if report.ok else 1)
 

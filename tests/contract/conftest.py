@@ -2,22 +2,38 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from ftjobs.contract import ContractOptions
+from ftjobs.testing import contract_server
 
 
 @pytest.fixture
-def contract_options(request: pytest.FixtureRequest, tmp_path: Path) -> ContractOptions:
+def contract_options(request: pytest.FixtureRequest) -> Iterator[ContractOptions]:
     """Options for a run against `--base-url` (or the embedded reference server), reports under reports/."""
     config = request.config
     base_url = config.getoption("--base-url")
     api_key = config.getoption("--api-key") or os.environ.get("FTJOBS_CONTRACT_API_KEY")
-    if base_url and not api_key:
-        api_key = os.environ.get("OPENAI_API_KEY")
+    with contextlib.ExitStack() as stack:
+        if base_url is None:
+            base_url, api_key = stack.enter_context(
+                contract_server(api_key=api_key, azure_style=config.getoption("--auth") == "api-key")
+            )
+        elif not api_key:
+            api_key = os.environ.get(
+                "AZURE_OPENAI_API_KEY" if config.getoption("--auth") == "api-key" else "OPENAI_API_KEY"
+            )
+        if not api_key:
+            pytest.fail("--api-key (or FTJOBS_CONTRACT_API_KEY / OPENAI_API_KEY) is needed to test a server")
+        yield _options(config, base_url, api_key)
+
+
+def _options(config: pytest.Config, base_url: str, api_key: str) -> ContractOptions:
     return ContractOptions(
         base_url=base_url,
         api_key=api_key,
@@ -28,6 +44,7 @@ def contract_options(request: pytest.FixtureRequest, tmp_path: Path) -> Contract
         model=config.getoption("--model"),
         training_file=config.getoption("--training-file"),
         report_dir=Path(config.rootpath) / "reports",
+        poll_interval=0.05 if config.getoption("--base-url") is None else 2.0,
     )
 
 

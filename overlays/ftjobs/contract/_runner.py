@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import subprocess
 import sys
 import tempfile
 import time
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib.resources import as_file, files
 from pathlib import Path
@@ -25,10 +23,10 @@ TRANSITIONS = "^(pause|resume|cancel)FineTuningJob$"
 
 @dataclass
 class ContractOptions:
-    """What to test and how hard. With no `base_url` the embedded reference server is started and stopped."""
+    """What to test (a server's base URL and key) and how hard."""
 
-    base_url: str | None = None
-    api_key: str | None = None
+    base_url: str
+    api_key: str
     auth: str = "bearer"  # or "api-key"
     safe: bool = False
     job_ids: list[str] = field(default_factory=list)
@@ -89,22 +87,24 @@ class ContractReport:
 
 def run_contract(options: ContractOptions, *, echo: Callable[[str], None] = print) -> ContractReport:
     """Run the whole suite and write the reports; `echo` receives schemathesis' output as it comes."""
+    if not options.api_key:
+        raise ValueError("an API key is needed to test a server: --api-key, or OPENAI_API_KEY / AZURE_OPENAI_API_KEY")
     started = time.monotonic()
     options.report_dir.mkdir(parents=True, exist_ok=True)
-    with _target(options) as (base_url, api_key, poll_interval):
-        exit_code, output = _schemathesis(options, base_url, api_key, echo)
-        properties = run_scenarios(
-            base_url,
-            api_key=api_key,
-            auth=options.auth,
-            safe=options.safe,
-            job_ids=options.job_ids,
-            model=options.model,
-            training_file=options.training_file,
-            wait_timeout=options.wait_timeout,
-            poll_interval=poll_interval,
-            timeout=options.request_timeout,
-        )
+    base_url = options.base_url.rstrip("/")
+    exit_code, output = _schemathesis(options, base_url, options.api_key, echo)
+    properties = run_scenarios(
+        base_url,
+        api_key=options.api_key,
+        auth=options.auth,
+        safe=options.safe,
+        job_ids=options.job_ids,
+        model=options.model,
+        training_file=options.training_file,
+        wait_timeout=options.wait_timeout,
+        poll_interval=options.poll_interval,
+        timeout=options.request_timeout,
+    )
     properties.insert(0, _fragment_examples())
     cases, failures = _schemathesis_report(options.report_dir)
     report = ContractReport(
@@ -112,23 +112,6 @@ def run_contract(options: ContractOptions, *, echo: Callable[[str], None] = prin
     )
     _write_reports(report)
     return report
-
-
-@contextmanager
-def _target(options: ContractOptions) -> Iterator[tuple[str, str, float]]:
-    if options.base_url is not None:
-        if not options.api_key:
-            raise ValueError(
-                "an API key is needed to test a server: --api-key, or OPENAI_API_KEY / AZURE_OPENAI_API_KEY"
-            )
-        yield options.base_url.rstrip("/"), options.api_key, options.poll_interval
-        return
-    from ftjobs.testing import JobStore, Timings, live_server
-
-    key = options.api_key or "sk-ftjobs-contract-" + secrets.token_hex(8)
-    store = JobStore(timings=Timings(validating_files=0.2, queued=0.2, running=120.0))
-    with live_server(store, api_key=key) as server:
-        yield (server.azure_base_url if options.auth == "api-key" else server.base_url), key, 0.05
 
 
 def _config(options: ContractOptions) -> str:

@@ -12,7 +12,7 @@ Needs the `server` extra: `pip install 'ftjobs[server]'`.
 """
 
 from ftjobs.testing._app import create_app
-from ftjobs.testing._live import LiveServer, live_server, serve_app
+from ftjobs.testing._live import LiveServer, contract_server, live_server, serve_app
 from ftjobs.testing._store import (
     Clock,
     JobNotFound,
@@ -30,6 +30,7 @@ __all__ = [
     "ManualClock",
     "Timings",
     "TransitionForbidden",
+    "contract_server",
     "create_app",
     "live_server",
     "serve_app",

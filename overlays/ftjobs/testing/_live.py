@@ -11,7 +11,7 @@ import uvicorn
 from starlette.types import ASGIApp
 
 from ftjobs.testing._app import create_app
-from ftjobs.testing._store import JobStore
+from ftjobs.testing._store import JobStore, Timings
 
 
 @dataclass(frozen=True)
@@ -74,3 +74,15 @@ def live_server(
     app = create_app(jobs, api_keys=[api_key, *extra_api_keys])
     with serve_app(app, host=host, port=port) as bound_port:
         yield LiveServer(host=host, port=bound_port, api_key=api_key, store=jobs)
+
+
+@contextmanager
+def contract_server(*, api_key: str | None = None, azure_style: bool = False) -> Iterator[tuple[str, str]]:
+    """The reference server as the contract suite's default target: jobs run after 0.4 s and train for two
+    minutes. Yields its base URL (Azure-style with `azure_style`) and the key it accepts."""
+    import secrets
+
+    key = api_key or "sk-ftjobs-contract-" + secrets.token_hex(8)
+    store = JobStore(timings=Timings(validating_files=0.2, queued=0.2, running=120.0))
+    with live_server(store, api_key=key) as server:
+        yield (server.azure_base_url if azure_style else server.base_url), key
