@@ -142,3 +142,27 @@ def test_negative_max_retries_is_refused() -> None:
     """`max_retries` below zero is a configuration error."""
     with pytest.raises(ValueError, match="max_retries"):
         ftjobs.Client(api_key=KEY, max_retries=-1)
+
+
+def test_requests_carry_the_http_clients_timeouts() -> None:
+    """Each request carries the timeouts of the HTTP client that sends it."""
+    seen: list[dict[str, float | None]] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request.extensions["timeout"])
+        return job_response()
+
+    http = httpx.Client(transport=httpx.MockTransport(answer), timeout=httpx.Timeout(7.0, connect=2.0))
+    ftjobs.Client(api_key=KEY, base_url=BASE, http_client=http).fine_tuning.jobs.retrieve("ftjob-abc123")
+    assert seen == [{"connect": 2.0, "read": 7.0, "write": 7.0, "pool": 7.0}]
+
+
+def test_an_http_clients_own_base_url_and_cookies_are_respected() -> None:
+    """A caller's httpx client with cookies still sends them (the request is built the way httpx builds it)."""
+    recorder = Recorder(job_response())
+    http = httpx.Client(transport=recorder.transport(), cookies={"session": "abc"}, headers={"x-team": "search"})
+    ftjobs.Client(api_key=KEY, base_url=BASE, http_client=http).fine_tuning.jobs.retrieve("ftjob-abc123")
+    sent = recorder.requests[0]
+    assert sent.headers["cookie"] == "session=abc"
+    assert sent.headers["x-team"] == "search"
+    assert str(sent.url) == f"{BASE}/fine_tuning/jobs/ftjob-abc123"
