@@ -349,8 +349,16 @@ def _retrying(max_retries: int) -> Any:
 DEFAULT_LIMITS = httpx.Limits(max_connections=1000, max_keepalive_connections=100)
 
 
-def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
-    return (url.scheme, url.host, url.port)
+MAX_REDIRECTS = 5
+
+
+def _same_origin_redirect(request: httpx.Request, response: httpx.Response) -> httpx.Request | None:
+    """The redirect to follow, if the answer is one within the request's origin; credentials never leave it."""
+    following = response.next_request
+    if following is None:
+        return None
+    before, after = request.url, following.url
+    return following if (before.scheme, before.host, before.port) == (after.scheme, after.host, after.port) else None
 
 
 class _Waiter:
@@ -446,9 +454,9 @@ class Client(_Base):
     def _send(self, request: httpx.Request, transition: bool, state: list[bool]) -> httpx.Response:
         try:
             response = self._http.send(request, auth=self._settings.auth, follow_redirects=False)
-            for _ in range(5):  # same-origin redirects only: credentials never leave the origin
-                next_request = response.next_request
-                if next_request is None or _origin(next_request.url) != _origin(request.url):
+            for _ in range(MAX_REDIRECTS):
+                next_request = _same_origin_redirect(request, response)
+                if next_request is None:
                     break
                 response.close()
                 response = self._http.send(next_request, auth=self._settings.auth, follow_redirects=False)
@@ -683,9 +691,9 @@ class AsyncClient(_Base):
     async def _send(self, request: httpx.Request, transition: bool, state: list[bool]) -> httpx.Response:
         try:
             response = await self._http.send(request, auth=self._settings.auth, follow_redirects=False)
-            for _ in range(5):  # same-origin redirects only: credentials never leave the origin
-                next_request = response.next_request
-                if next_request is None or _origin(next_request.url) != _origin(request.url):
+            for _ in range(MAX_REDIRECTS):
+                next_request = _same_origin_redirect(request, response)
+                if next_request is None:
                     break
                 await response.aclose()
                 response = await self._http.send(next_request, auth=self._settings.auth, follow_redirects=False)
