@@ -77,10 +77,7 @@ class ContractReport:
             )
             lines += ["    " + line for finding in result.findings for line in finding.describe().splitlines()]
         lines.append(f"reports: {self.options.report_dir}/ (junit.xml, semantics-junit.xml, contract-summary.json)")
-        lines.append(
-            f"reproduce: ftjobs contract --seed {self.options.seed}"
-            + ("" if self.options.base_url is None else " --base-url " + self.base_url)
-        )
+        lines.append(f"reproduce: run again with --seed {self.options.seed} against the same server")
         lines.append(("CONFORMS" if self.ok else "DOES NOT CONFORM") + f" ({self.seconds:.1f} s)")
         return "\n".join(lines)
 
