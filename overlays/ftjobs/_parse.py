@@ -111,7 +111,11 @@ def _read(
         if kind == "Required":
             path.append(str(getattr(error.kind, "property", "")))
             found.append(Deviation(_pointer(where, path), "required field is missing"))
-        elif not (kind in ("AnyOf", "OneOfNotValid") and isinstance(_at(body, path), dict)):
+        elif not (
+            kind in ("AnyOf", "OneOfNotValid")
+            and isinstance(_at(body, path), dict)
+            and _object_branch(_schema_at(schema, path))
+        ):
             found.append(_deviation(where, error))  # a union's object is explained by reading it below
         if path:
             _put(repaired, path, _stand_in(_schema_at(schema, path)))
@@ -122,8 +126,12 @@ def _read(
     return result, found
 
 
-def _restore(model: object, schema: Any, path: list[str | int], raw: Any, where: str) -> list[Deviation]:
-    """Put the server's value back at `path` in the built model; a nested object is read again, tolerantly."""
+def _restore(model: Any, schema: Any, path: list[str | int], raw: Any, where: str) -> list[Deviation]:
+    """Put the server's value back at `path` in the built model; a nested object is read again, tolerantly.
+
+    A value the model cannot hold there (one that would break `to_dict()`, such as a string where an object
+    belongs) stays readable as `holder[key]` instead, and the attribute reads as unset where it is optional.
+    """
     holder: Any = model
     for step in path[:-1]:
         holder = _child(holder, step)
@@ -132,36 +140,43 @@ def _restore(model: object, schema: Any, path: list[str | int], raw: Any, where:
     last = path[-1]
     current = _child(holder, last)
     found: list[Deviation] = []
-    if raw is not None and hasattr(type(current), "__attrs_attrs__"):
-        if isinstance(raw, dict):
-            governing = _schema_at(schema, path)
-            objects = [b for b in _branches(governing) if b.get("type") == "object" or "properties" in b]
-            branch: dict[str, Any] = objects[0] if objects else {}
-            raw = copy.deepcopy(raw)
-            _make_integers(raw, _integers_of(branch, depth=0))
-            validator = _branch_validator(branch)
-            raw, found = _read(type(current), branch, validator, raw, _pointer(where, path))
-        elif isinstance(last, str):
-            # Not an object where the model needs one: readable as `model[key]`; the attribute reads as
-            # unset where the field is optional, and to_dict() writes the raw value back.
-            extra = getattr(holder, "additional_properties", None)
-            if isinstance(extra, dict):
-                extra[last] = raw
-            field = _field(holder, last)
-            if field is not None and field.default is not _attrs_nothing():
-                from ftjobs_api.types import UNSET
-
-                setattr(holder, field.name, UNSET)
-            return found
+    if raw is not None and hasattr(type(current), "__attrs_attrs__") and isinstance(raw, dict):
+        branch = _object_branch(_schema_at(schema, path)) or {}
+        raw = copy.deepcopy(raw)
+        _make_integers(raw, _integers_of(branch, depth=0))
+        raw, found = _read(type(current), branch, _branch_validator(branch), raw, _pointer(where, path))
     if isinstance(holder, list) and isinstance(last, int) and last < len(holder):
         holder[last] = raw
-    elif isinstance(last, str):
-        field = _field(holder, last)
-        if field is not None:
-            setattr(holder, field.name, raw)
-        elif isinstance(getattr(holder, "additional_properties", None), dict):
+        if not _writable(model):
+            holder[last] = current
+        return found
+    if not isinstance(last, str):
+        return found
+    field = _field(holder, last)
+    if field is None:
+        if isinstance(getattr(holder, "additional_properties", None), dict):
             holder.additional_properties[last] = raw
+        return found
+    setattr(holder, field.name, raw)
+    if not _writable(model):
+        if isinstance(getattr(holder, "additional_properties", None), dict):
+            holder.additional_properties[last] = raw
+        if field.default is not _attrs_nothing():
+            from ftjobs_api.types import UNSET
+
+            setattr(holder, field.name, UNSET)  # to_dict() then writes the raw value back
+        else:
+            setattr(holder, field.name, current)  # a required object: the empty stand-in, raw value in holder[key]
     return found
+
+
+def _writable(model: Any) -> bool:
+    """Whether the generated `to_dict()` can still write the model out."""
+    try:
+        model.to_dict()
+    except (AttributeError, TypeError, KeyError, ValueError):
+        return False
+    return True
 
 
 def _pointer(where: str, path: list[str | int]) -> str:
@@ -203,6 +218,15 @@ def _branch_validator(schema: dict[str, Any]) -> jsonschema_rs.Validator:
     if validator is None:
         validator = _BRANCH_VALIDATORS[id(schema)] = _compile(schema)
     return validator
+
+
+def _object_branch(schema: Any) -> dict[str, Any] | None:
+    """The object schema among a schema's branches, if it has one."""
+    for branch in _branches(schema):
+        if branch.get("type") == "object" or "properties" in branch:
+            found: dict[str, Any] = branch
+            return found
+    return None
 
 
 def _resolve(schema: Any) -> Any:

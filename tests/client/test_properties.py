@@ -101,3 +101,43 @@ def test_every_job_id_is_sent_as_one_segment(job_id: str, action: str) -> None:
     assert segments[:4] == ["", "v1", "fine_tuning", "jobs"]
     assert len(segments) == 6
     assert (unquote(segments[4]), segments[5]) == (job_id, action)
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    max_leaves=6,
+)
+MISSING = object()
+
+
+def places(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Every path to a value inside a JSON document (object keys and array indexes)."""
+    found = [path] if path else []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found += places(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += places(item, (*path, index))
+    return found
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck))
+@given(body=valid("FineTuningJob"), data=st.data())
+def test_any_damage_to_a_job_still_reads(body: dict[str, Any], data: st.DataObject) -> None:
+    """Replace or delete any value at any depth of a valid job: the answer still reads, writes back, and says why."""
+    path = data.draw(st.sampled_from(places(body)))
+    replacement = data.draw(JSON_VALUES | st.just(MISSING))
+    holder: Any = body
+    for step in path[:-1]:
+        holder = holder[step]
+    if replacement is MISSING and isinstance(holder, dict):
+        del holder[path[-1]]
+    else:
+        holder[path[-1]] = None if replacement is MISSING else replacement
+    response = httpx.Response(200, content=json.dumps(body).encode(), headers={"content-type": "application/json"})
+    job = client_answering(response).fine_tuning.jobs.pause("ftjob-abc123")
+    written = job.to_dict()
+    assert isinstance(written, dict)
+    assert bool(ftjobs.deviations(job)) == (not validator("FineTuningJob").is_valid(body))
