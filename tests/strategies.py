@@ -13,7 +13,7 @@ from hypothesis.strategies import SearchStrategy
 from schemathesis.core.jsonschema import CANONICALIZE_DRAFT_BY_VALIDATOR
 from schemathesis.generation.jsonschema.builder import build
 
-from ftjobs._spec import load_spec
+from ftjobs._spec import load_spec, schema_validator
 
 DRAFT = CANONICALIZE_DRAFT_BY_VALIDATOR[jsonschema_rs.Draft202012Validator]
 
@@ -29,4 +29,4 @@ def valid(name: str, *, whole_floats: bool = False) -> SearchStrategy[Any]:
 
 
 def validator(name: str) -> jsonschema_rs.Validator:
-    return jsonschema_rs.Draft202012Validator(schema_document(name))
+    return schema_validator(name)

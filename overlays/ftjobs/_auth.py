@@ -65,8 +65,9 @@ class TokenAuth(httpx.Auth):
 
 
 SECRET_HEADERS = frozenset({"authorization", "api-key", "proxy-authorization", "cookie"})
+REDACTED = "<redacted>"
 
 
 def redacted(headers: httpx.Headers) -> dict[str, str]:
     """Headers for a log line, credentials replaced."""
-    return {name: "<redacted>" if name.lower() in SECRET_HEADERS else value for name, value in headers.items()}
+    return {name: REDACTED if name.lower() in SECRET_HEADERS else value for name, value in headers.items()}

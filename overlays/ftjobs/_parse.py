@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any, Protocol, Self, TypeVar
 
-from ftjobs._spec import load_spec
+from ftjobs._spec import compile_schema, load_spec, schema_validator
 
 if TYPE_CHECKING:
     import jsonschema_rs
@@ -84,7 +84,7 @@ def parse(model: type[M], schema_name: str, body: Any, *, strict: bool, where: s
     if not isinstance(body, dict):
         raise DeviationError((Deviation(where, f"expected a JSON object, got {_json_type(body)}"),))
     _make_integers(body, _integer_tree(schema_name))
-    validator = _validator(schema_name)
+    validator = schema_validator(schema_name)
     if validator.is_valid(body):
         return model.from_dict(body)
     root = {"$ref": f"#/components/schemas/{schema_name}"}
@@ -198,17 +198,6 @@ def _schemas() -> dict[str, Any]:
     return schemas
 
 
-def _compile(schema: Any) -> jsonschema_rs.Validator:
-    import jsonschema_rs
-
-    return jsonschema_rs.Draft202012Validator({**schema, "components": {"schemas": _schemas()}})
-
-
-@cache
-def _validator(schema_name: str) -> jsonschema_rs.Validator:
-    return _compile({"$ref": f"#/components/schemas/{schema_name}"})
-
-
 _BRANCH_VALIDATORS: dict[int, jsonschema_rs.Validator] = {}
 
 
@@ -216,7 +205,7 @@ def _branch_validator(schema: dict[str, Any]) -> jsonschema_rs.Validator:
     """A validator for a schema inside the fragment, cached by identity (the fragment lives as long as the process)."""
     validator = _BRANCH_VALIDATORS.get(id(schema))
     if validator is None:
-        validator = _BRANCH_VALIDATORS[id(schema)] = _compile(schema)
+        validator = _BRANCH_VALIDATORS[id(schema)] = compile_schema(schema)
     return validator
 
 

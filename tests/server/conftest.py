@@ -7,7 +7,7 @@ from typing import Any, Protocol
 
 import jsonschema_rs
 
-from ftjobs._spec import load_spec
+from ftjobs._spec import compile_schema, load_spec
 
 KEY = "sk-test-reference"
 
@@ -24,7 +24,7 @@ def _operations() -> dict[str, dict[str, Any]]:
 
 
 @cache
-def _validator(operation_id: str, status: str) -> jsonschema_rs.Draft202012Validator | None:
+def _validator(operation_id: str, status: str) -> jsonschema_rs.Validator | None:
     spec = load_spec()
     response = _operations()[operation_id]["responses"].get(status)
     if response is None:
@@ -32,7 +32,7 @@ def _validator(operation_id: str, status: str) -> jsonschema_rs.Draft202012Valid
     if "$ref" in response:
         response = spec["components"]["responses"][response["$ref"].rsplit("/", 1)[1]]
     schema = response["content"]["application/json"]["schema"]
-    return jsonschema_rs.Draft202012Validator({**schema, "components": spec["components"]})
+    return compile_schema(schema)
 
 
 class Answer(Protocol):

@@ -9,10 +9,10 @@ from typing import Any
 
 import httpx
 
+from ftjobs._auth import REDACTED, SECRET_HEADERS
+
 KEY_ENV = "FTJOBS_CONTRACT_API_KEY"
 AUTH_ENV = "FTJOBS_CONTRACT_AUTH"
-REDACTED = "<redacted>"
-SECRET_HEADERS = frozenset({"authorization", "api-key", "proxy-authorization", "cookie"})
 
 
 def credential_header(auth: str, key: str) -> tuple[str, str]:

@@ -12,12 +12,11 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
 import httpx
 
-from ftjobs._spec import load_spec
+from ftjobs._spec import schema_validator
 from ftjobs.contract._common import Exchange, Finding, PropertyResult, credential_header, json_or_none
 
 PAUSED = frozenset({"paused", "pausing"})
@@ -34,18 +33,10 @@ JOB_OPERATIONS = [
 ]
 
 
-@cache
-def _validator(name: str) -> Any:
-    import jsonschema_rs
-
-    schemas = load_spec()["components"]["schemas"]
-    return jsonschema_rs.Draft202012Validator(
-        {"$ref": f"#/components/schemas/{name}", "components": {"schemas": schemas}}
-    )
-
-
 def schema_errors(name: str, body: Any) -> list[str]:
-    return [f"{'/' + '/'.join(map(str, e.instance_path))}: {e.message}" for e in _validator(name).iter_errors(body)]
+    return [
+        f"{'/' + '/'.join(map(str, e.instance_path))}: {e.message}" for e in schema_validator(name).iter_errors(body)
+    ]
 
 
 class Stop(Exception):

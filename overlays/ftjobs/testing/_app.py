@@ -15,7 +15,6 @@ import secrets
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
-import jsonschema_rs
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -23,7 +22,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ftjobs._spec import load_spec
+from ftjobs._spec import schema_validator
 from ftjobs.testing._store import JobNotFound, JobStore, TransitionForbidden
 
 MAX_BODY_BYTES = 1 << 20
@@ -55,19 +54,13 @@ class ApiError(Exception):
         return JSONResponse(self.body, status_code=self.status, headers=self.headers)
 
 
-def _request_schema_validator() -> jsonschema_rs.Draft202012Validator:
-    spec = load_spec()
-    schema = {"$ref": "#/components/schemas/CreateFineTuningJobRequest", "components": spec["components"]}
-    return jsonschema_rs.Draft202012Validator(schema)
-
-
 def create_app(store: JobStore | None = None, *, api_keys: Iterable[str] = ("sk-ftjobs-test",)) -> Starlette:
     """The reference server as an ASGI app, over `store` (a fresh `JobStore` if none), accepting `api_keys`."""
     jobs = store if store is not None else JobStore()
     keys = [key.encode() for key in api_keys]
     if not keys:
         raise ValueError("the reference server needs at least one API key")
-    validate_create = _request_schema_validator()
+    validate_create = schema_validator("CreateFineTuningJobRequest")
 
     def authenticate(request: Request) -> None:
         presented = request.headers.get("api-key")
