@@ -115,7 +115,7 @@ def test_unknown_ids_answer_404_envelope(
         (b'{"model": "m", "training_file": "f", "seed": NaN}', "application/json", "not valid JSON"),
         (b'{"model": 5, "training_file": "f"}', "application/json", "not of type"),
         (b'{"training_file": "f"}', "application/json", "required"),
-        (b'{"model": "m", "training_file": "f", "bogus": 1}', "application/json", "Additional properties"),
+        (b'{"model": "m", "training_file": "f", "bogus": 1}', "application/json", "Unrecognized request argument"),
         (b'{"model": "m", "training_file": "f", "seed": 1.5}', "application/json", "'/seed'"),
         (b'{"model": "m", "training_file": "f", "suffix": ""}', "application/json", "/suffix"),
         (b'{"model": "m", "training_file": "f", "method": {"type": "magic"}}', "application/json", "/method"),

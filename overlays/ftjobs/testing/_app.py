@@ -22,7 +22,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ftjobs._spec import schema_validator
+from ftjobs._spec import load_spec, schema_validator
 from ftjobs.testing._store import JobNotFound, JobStore, TransitionForbidden
 
 MAX_BODY_BYTES = 1 << 20
@@ -61,6 +61,7 @@ def create_app(store: JobStore | None = None, *, api_keys: Iterable[str] = ("sk-
     if not keys:
         raise ValueError("the reference server needs at least one API key")
     validate_create = schema_validator("CreateFineTuningJobRequest")
+    create_fields = frozenset(load_spec()["components"]["schemas"]["CreateFineTuningJobRequest"]["properties"])
 
     def authenticate(request: Request) -> None:
         presented = request.headers.get("api-key")
@@ -103,6 +104,10 @@ def create_app(store: JobStore | None = None, *, api_keys: Iterable[str] = ("sk-
 
     async def create(request: Request) -> Response:
         body = await _json_body(request)
+        unknown = sorted(set(body) - create_fields) if isinstance(body, dict) else []
+        if unknown:
+            # The fragment leaves the request open (proxies pass unknown fields on); OpenAI refuses them.
+            raise ApiError(400, f"Unrecognized request argument supplied: {unknown[0][:64]}", param=unknown[0][:64])
         errors = list(validate_create.iter_errors(body))
         if errors:
             first = errors[0]
