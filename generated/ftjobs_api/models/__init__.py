@@ -2,7 +2,6 @@
 # DO NOT EDIT: change the fragment or openapi/generator.yaml, then run `make generate`.
 """Contains all the data models used in inputs/outputs"""
 
-from .api_version import ApiVersion
 from .auto import Auto
 from .checkpoint_metrics import CheckpointMetrics
 from .create_fine_tuning_job_request import CreateFineTuningJobRequest
@@ -40,7 +39,6 @@ from .supervised_method import SupervisedMethod
 from .wandb_integration_settings import WandbIntegrationSettings
 
 __all__ = (
-    "ApiVersion",
     "Auto",
     "CheckpointMetrics",
     "CreateFineTuningJobRequest",

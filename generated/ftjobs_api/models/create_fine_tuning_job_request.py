@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
+from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
@@ -46,6 +47,7 @@ class CreateFineTuningJobRequest:
     seed: int | None | Unset = UNSET
     method: FineTuneMethod | Unset = UNSET
     metadata: MetadataMap | None | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.metadata_map import MetadataMap
@@ -101,7 +103,7 @@ class CreateFineTuningJobRequest:
             metadata = self.metadata
 
         field_dict: dict[str, Any] = {}
-
+        field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "model": model,
@@ -229,4 +231,21 @@ class CreateFineTuningJobRequest:
             metadata=metadata,
         )
 
+        create_fine_tuning_job_request.additional_properties = d
         return create_fine_tuning_job_request
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

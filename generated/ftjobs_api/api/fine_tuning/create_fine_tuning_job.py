@@ -7,7 +7,6 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.api_version import ApiVersion
 from ...models.create_fine_tuning_job_request import CreateFineTuningJobRequest
 from ...models.error_response import ErrorResponse
 from ...models.fine_tuning_job import FineTuningJob
@@ -17,17 +16,13 @@ from ...types import UNSET, Response, Unset
 def _get_kwargs(
     *,
     body: CreateFineTuningJobRequest,
-    api_version: ApiVersion | Unset = UNSET,
+    api_version: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
 
     params: dict[str, Any] = {}
 
-    json_api_version: str | Unset = UNSET
-    if not isinstance(api_version, Unset):
-        json_api_version = api_version
-
-    params["api-version"] = json_api_version
+    params["api-version"] = api_version
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -104,7 +99,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: CreateFineTuningJobRequest,
-    api_version: ApiVersion | Unset = UNSET,
+    api_version: str | Unset = UNSET,
 ) -> Response[ErrorResponse | FineTuningJob]:
     """Create a fine-tuning job
 
@@ -112,7 +107,7 @@ def sync_detailed(
     `queued` and `running`.
 
     Args:
-        api_version (ApiVersion | Unset): Azure OpenAI v1 API version.
+        api_version (str | Unset):
         body (CreateFineTuningJobRequest):
 
     Raises:
@@ -139,7 +134,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: CreateFineTuningJobRequest,
-    api_version: ApiVersion | Unset = UNSET,
+    api_version: str | Unset = UNSET,
 ) -> ErrorResponse | FineTuningJob | None:
     """Create a fine-tuning job
 
@@ -147,7 +142,7 @@ def sync(
     `queued` and `running`.
 
     Args:
-        api_version (ApiVersion | Unset): Azure OpenAI v1 API version.
+        api_version (str | Unset):
         body (CreateFineTuningJobRequest):
 
     Raises:
@@ -169,7 +164,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: CreateFineTuningJobRequest,
-    api_version: ApiVersion | Unset = UNSET,
+    api_version: str | Unset = UNSET,
 ) -> Response[ErrorResponse | FineTuningJob]:
     """Create a fine-tuning job
 
@@ -177,7 +172,7 @@ async def asyncio_detailed(
     `queued` and `running`.
 
     Args:
-        api_version (ApiVersion | Unset): Azure OpenAI v1 API version.
+        api_version (str | Unset):
         body (CreateFineTuningJobRequest):
 
     Raises:
@@ -202,7 +197,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: CreateFineTuningJobRequest,
-    api_version: ApiVersion | Unset = UNSET,
+    api_version: str | Unset = UNSET,
 ) -> ErrorResponse | FineTuningJob | None:
     """Create a fine-tuning job
 
@@ -210,7 +205,7 @@ async def asyncio(
     `queued` and `running`.
 
     Args:
-        api_version (ApiVersion | Unset): Azure OpenAI v1 API version.
+        api_version (str | Unset):
         body (CreateFineTuningJobRequest):
 
     Raises:

@@ -8,7 +8,6 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.api_version import ApiVersion
 from ...models.error_response import ErrorResponse
 from ...models.list_fine_tuning_job_checkpoints_response import ListFineTuningJobCheckpointsResponse
 from ...types import UNSET, Response, Unset
@@ -17,18 +16,14 @@ from ...types import UNSET, Response, Unset
 def _get_kwargs(
     fine_tuning_job_id: str,
     *,
-    api_version: ApiVersion | Unset = UNSET,
+    api_version: str | Unset = UNSET,
     after: str | Unset = UNSET,
     limit: int | Unset = 10,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
 
-    json_api_version: str | Unset = UNSET
-    if not isinstance(api_version, Unset):
-        json_api_version = api_version
-
-    params["api-version"] = json_api_version
+    params["api-version"] = api_version
 
     params["after"] = after
 
@@ -101,7 +96,7 @@ def sync_detailed(
     fine_tuning_job_id: str,
     *,
     client: AuthenticatedClient | Client,
-    api_version: ApiVersion | Unset = UNSET,
+    api_version: str | Unset = UNSET,
     after: str | Unset = UNSET,
     limit: int | Unset = 10,
 ) -> Response[ErrorResponse | ListFineTuningJobCheckpointsResponse]:
@@ -111,7 +106,7 @@ def sync_detailed(
 
     Args:
         fine_tuning_job_id (str):
-        api_version (ApiVersion | Unset): Azure OpenAI v1 API version.
+        api_version (str | Unset):
         after (str | Unset):
         limit (int | Unset):  Default: 10.
 
@@ -141,7 +136,7 @@ def sync(
     fine_tuning_job_id: str,
     *,
     client: AuthenticatedClient | Client,
-    api_version: ApiVersion | Unset = UNSET,
+    api_version: str | Unset = UNSET,
     after: str | Unset = UNSET,
     limit: int | Unset = 10,
 ) -> ErrorResponse | ListFineTuningJobCheckpointsResponse | None:
@@ -151,7 +146,7 @@ def sync(
 
     Args:
         fine_tuning_job_id (str):
-        api_version (ApiVersion | Unset): Azure OpenAI v1 API version.
+        api_version (str | Unset):
         after (str | Unset):
         limit (int | Unset):  Default: 10.
 
@@ -176,7 +171,7 @@ async def asyncio_detailed(
     fine_tuning_job_id: str,
     *,
     client: AuthenticatedClient | Client,
-    api_version: ApiVersion | Unset = UNSET,
+    api_version: str | Unset = UNSET,
     after: str | Unset = UNSET,
     limit: int | Unset = 10,
 ) -> Response[ErrorResponse | ListFineTuningJobCheckpointsResponse]:
@@ -186,7 +181,7 @@ async def asyncio_detailed(
 
     Args:
         fine_tuning_job_id (str):
-        api_version (ApiVersion | Unset): Azure OpenAI v1 API version.
+        api_version (str | Unset):
         after (str | Unset):
         limit (int | Unset):  Default: 10.
 
@@ -214,7 +209,7 @@ async def asyncio(
     fine_tuning_job_id: str,
     *,
     client: AuthenticatedClient | Client,
-    api_version: ApiVersion | Unset = UNSET,
+    api_version: str | Unset = UNSET,
     after: str | Unset = UNSET,
     limit: int | Unset = 10,
 ) -> ErrorResponse | ListFineTuningJobCheckpointsResponse | None:
@@ -224,7 +219,7 @@ async def asyncio(
 
     Args:
         fine_tuning_job_id (str):
-        api_version (ApiVersion | Unset): Azure OpenAI v1 API version.
+        api_version (str | Unset):
         after (str | Unset):
         limit (int | Unset):  Default: 10.
 

@@ -7,7 +7,6 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.api_version import ApiVersion
 from ...models.error_response import ErrorResponse
 from ...models.list_paginated_fine_tuning_jobs_response import ListPaginatedFineTuningJobsResponse
 from ...types import UNSET, Response, Unset
@@ -15,18 +14,14 @@ from ...types import UNSET, Response, Unset
 
 def _get_kwargs(
     *,
-    api_version: ApiVersion | Unset = UNSET,
+    api_version: str | Unset = UNSET,
     after: str | Unset = UNSET,
     limit: int | Unset = 20,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
 
-    json_api_version: str | Unset = UNSET
-    if not isinstance(api_version, Unset):
-        json_api_version = api_version
-
-    params["api-version"] = json_api_version
+    params["api-version"] = api_version
 
     params["after"] = after
 
@@ -96,7 +91,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    api_version: ApiVersion | Unset = UNSET,
+    api_version: str | Unset = UNSET,
     after: str | Unset = UNSET,
     limit: int | Unset = 20,
 ) -> Response[ErrorResponse | ListPaginatedFineTuningJobsResponse]:
@@ -105,7 +100,7 @@ def sync_detailed(
      Lists the organization's jobs, newest first, a page at a time (cursor `after`).
 
     Args:
-        api_version (ApiVersion | Unset): Azure OpenAI v1 API version.
+        api_version (str | Unset):
         after (str | Unset):
         limit (int | Unset):  Default: 20.
 
@@ -133,7 +128,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    api_version: ApiVersion | Unset = UNSET,
+    api_version: str | Unset = UNSET,
     after: str | Unset = UNSET,
     limit: int | Unset = 20,
 ) -> ErrorResponse | ListPaginatedFineTuningJobsResponse | None:
@@ -142,7 +137,7 @@ def sync(
      Lists the organization's jobs, newest first, a page at a time (cursor `after`).
 
     Args:
-        api_version (ApiVersion | Unset): Azure OpenAI v1 API version.
+        api_version (str | Unset):
         after (str | Unset):
         limit (int | Unset):  Default: 20.
 
@@ -165,7 +160,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    api_version: ApiVersion | Unset = UNSET,
+    api_version: str | Unset = UNSET,
     after: str | Unset = UNSET,
     limit: int | Unset = 20,
 ) -> Response[ErrorResponse | ListPaginatedFineTuningJobsResponse]:
@@ -174,7 +169,7 @@ async def asyncio_detailed(
      Lists the organization's jobs, newest first, a page at a time (cursor `after`).
 
     Args:
-        api_version (ApiVersion | Unset): Azure OpenAI v1 API version.
+        api_version (str | Unset):
         after (str | Unset):
         limit (int | Unset):  Default: 20.
 
@@ -200,7 +195,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    api_version: ApiVersion | Unset = UNSET,
+    api_version: str | Unset = UNSET,
     after: str | Unset = UNSET,
     limit: int | Unset = 20,
 ) -> ErrorResponse | ListPaginatedFineTuningJobsResponse | None:
@@ -209,7 +204,7 @@ async def asyncio(
      Lists the organization's jobs, newest first, a page at a time (cursor `after`).
 
     Args:
-        api_version (ApiVersion | Unset): Azure OpenAI v1 API version.
+        api_version (str | Unset):
         after (str | Unset):
         limit (int | Unset):  Default: 20.
 

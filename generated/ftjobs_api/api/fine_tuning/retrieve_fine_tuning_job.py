@@ -8,7 +8,6 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.api_version import ApiVersion
 from ...models.error_response import ErrorResponse
 from ...models.fine_tuning_job import FineTuningJob
 from ...types import UNSET, Response, Unset
@@ -17,16 +16,12 @@ from ...types import UNSET, Response, Unset
 def _get_kwargs(
     fine_tuning_job_id: str,
     *,
-    api_version: ApiVersion | Unset = UNSET,
+    api_version: str | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
 
-    json_api_version: str | Unset = UNSET
-    if not isinstance(api_version, Unset):
-        json_api_version = api_version
-
-    params["api-version"] = json_api_version
+    params["api-version"] = api_version
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -95,7 +90,7 @@ def sync_detailed(
     fine_tuning_job_id: str,
     *,
     client: AuthenticatedClient | Client,
-    api_version: ApiVersion | Unset = UNSET,
+    api_version: str | Unset = UNSET,
 ) -> Response[ErrorResponse | FineTuningJob]:
     """Retrieve a fine-tuning job
 
@@ -103,7 +98,7 @@ def sync_detailed(
 
     Args:
         fine_tuning_job_id (str):
-        api_version (ApiVersion | Unset): Azure OpenAI v1 API version.
+        api_version (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -129,7 +124,7 @@ def sync(
     fine_tuning_job_id: str,
     *,
     client: AuthenticatedClient | Client,
-    api_version: ApiVersion | Unset = UNSET,
+    api_version: str | Unset = UNSET,
 ) -> ErrorResponse | FineTuningJob | None:
     """Retrieve a fine-tuning job
 
@@ -137,7 +132,7 @@ def sync(
 
     Args:
         fine_tuning_job_id (str):
-        api_version (ApiVersion | Unset): Azure OpenAI v1 API version.
+        api_version (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -158,7 +153,7 @@ async def asyncio_detailed(
     fine_tuning_job_id: str,
     *,
     client: AuthenticatedClient | Client,
-    api_version: ApiVersion | Unset = UNSET,
+    api_version: str | Unset = UNSET,
 ) -> Response[ErrorResponse | FineTuningJob]:
     """Retrieve a fine-tuning job
 
@@ -166,7 +161,7 @@ async def asyncio_detailed(
 
     Args:
         fine_tuning_job_id (str):
-        api_version (ApiVersion | Unset): Azure OpenAI v1 API version.
+        api_version (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -190,7 +185,7 @@ async def asyncio(
     fine_tuning_job_id: str,
     *,
     client: AuthenticatedClient | Client,
-    api_version: ApiVersion | Unset = UNSET,
+    api_version: str | Unset = UNSET,
 ) -> ErrorResponse | FineTuningJob | None:
     """Retrieve a fine-tuning job
 
@@ -198,7 +193,7 @@ async def asyncio(
 
     Args:
         fine_tuning_job_id (str):
-        api_version (ApiVersion | Unset): Azure OpenAI v1 API version.
+        api_version (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
