@@ -31,3 +31,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--training-file", default="file-ftjobs-contract", help="training file of the jobs a full run creates"
     )
     group.addoption("--model", default="gpt-4o-mini", help="base model of the jobs a full run creates")
+    group.addoption("--pause-job", help="a running job to pause and resume (never cancelled)")
+    group.addoption(
+        "--variant-seeds", type=int, default=1, help="seeds per server variant in tests/contract/test_variants.py"
+    )

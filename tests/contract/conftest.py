@@ -43,8 +43,10 @@ def _options(config: pytest.Config, base_url: str, api_key: str) -> ContractOpti
         job_ids=config.getoption("--job-id"),
         model=config.getoption("--model"),
         training_file=config.getoption("--training-file"),
+        pause_job=config.getoption("--pause-job"),
         report_dir=Path(config.rootpath) / "reports",
         poll_interval=0.05 if config.getoption("--base-url") is None else 2.0,
+        still_seconds=0.5 if config.getoption("--base-url") is None else 3.0,
     )
 
 

@@ -3,15 +3,16 @@
     from ftjobs.contract import ContractOptions, run_contract
 
     report = run_contract(ContractOptions(base_url="https://api.openai.com/v1", api_key=key, safe=True))
-    print(report.summary()); assert report.ok
+    print(report.summary()); raise SystemExit(report.outcome)
 
-Two parts: schemathesis (every operation, every phase, every built-in check, plus a check that the
-configured credentials are accepted and that job answers name the path's job), then scenarios that check
-what pause, resume and cancel must *do*. `ContractOptions()` with no base URL tests the embedded reference
-server. Needs the `contract` extra (and `server` for the embedded server).
+A preflight (reachable, credentials accepted, a list that is a list), then schemathesis (every operation,
+every phase, its checks plus ours), then scenarios that check what pause, resume and cancel must *do*.
+Three outcomes (`Outcome`): 0 conforms, 1 does not conform, 2 could not test (with the reason). Every
+property is reported as passed, failed or skipped with its reason. Needs the `contract` extra.
 """
 
-from ftjobs.contract._common import Finding, PropertyResult
+from ftjobs.contract._common import Finding, Outcome, PropertyResult
+from ftjobs.contract._properties import PROPERTIES
 from ftjobs.contract._runner import ContractOptions, ContractReport, run_contract
 
-__all__ = ["ContractOptions", "ContractReport", "Finding", "PropertyResult", "run_contract"]
+__all__ = ["PROPERTIES", "ContractOptions", "ContractReport", "Finding", "Outcome", "PropertyResult", "run_contract"]

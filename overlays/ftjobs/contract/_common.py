@@ -1,10 +1,12 @@
-"""What the contract suite's parts share: credentials, redaction, exchanges and findings."""
+"""What the contract suite's parts share: outcomes, credentials, redaction, exchanges and properties."""
 
 from __future__ import annotations
 
 import json
 import shlex
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from enum import IntEnum
 from typing import Any
 
 import httpx
@@ -13,6 +15,54 @@ from ftjobs._auth import REDACTED, SECRET_HEADERS
 
 KEY_ENV = "FTJOBS_CONTRACT_API_KEY"
 AUTH_ENV = "FTJOBS_CONTRACT_AUTH"
+# Where the hooks write what they only warn about (an `Allow` header that lists extra methods).
+WARNINGS_ENV = "FTJOBS_CONTRACT_WARNINGS"
+# Long bodies are cut to this many characters on the console; the reports keep them whole.
+CONSOLE_LIMIT = 400
+
+
+class Outcome(IntEnum):
+    """The suite's three outcomes, which are also `ftjobs contract`'s exit codes."""
+
+    CONFORMS = 0  # every property the mode asks for passed
+    DOES_NOT_CONFORM = 1  # a property failed: the server broke the contract
+    COULD_NOT_TEST = 2  # nothing conclusive could be tested (see the reason)
+
+    @property
+    def verdict(self) -> str:
+        return {0: "CONFORMS", 1: "DOES NOT CONFORM", 2: "COULD NOT TEST"}[self.value]
+
+
+class CouldNotTest(Exception):
+    """The run cannot reach a verdict: the reason says why (and what to do), through no proven fault of the server."""
+
+    def __init__(self, reason: str, exchange: Exchange | None = None, *, fatal: bool = True) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.exchange = exchange
+        self.fatal = fatal  # False: only the scenario that met it stops; the others still run
+
+
+class Redactor:
+    """Replaces every secret (the key, the values of `--header`) in text with `<redacted>`."""
+
+    def __init__(self, secrets: Iterable[str]) -> None:
+        # Longest first, so that a secret containing another is replaced whole; very short values would
+        # blank out ordinary words, and are not secrets anyone could use.
+        self._secrets = sorted({s for s in secrets if len(s) >= 4}, key=len, reverse=True)
+
+    def __call__(self, text: str) -> str:
+        for secret in self._secrets:
+            if secret in text:
+                text = text.replace(secret, REDACTED)
+        return text
+
+
+def cut(text: str, limit: int = CONSOLE_LIMIT) -> str:
+    """`text` up to `limit` characters, saying how much was left out."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text) - limit} more characters; whole in the reports)"
 
 
 def credential_header(auth: str, key: str) -> tuple[str, str]:
@@ -32,7 +82,7 @@ def curl(request: httpx.Request) -> str:
         parts += ["-H", f"{name}: {shown}"]
     content = request.read()
     if content:
-        parts += ["-d", content.decode("utf-8", "replace")[:2000]]
+        parts += ["-d", content.decode("utf-8", "replace")]
     parts.append(str(request.url))
     return shlex.join(parts)
 
@@ -45,15 +95,21 @@ class Exchange:
     response: httpx.Response | None
     failure: str | None = None
 
-    def describe(self) -> str:
-        lines = [f"  request:  {curl(self.request)}"]
+    @property
+    def status(self) -> int | None:
+        return None if self.response is None else self.response.status_code
+
+    def describe(self, limit: int | None = None) -> str:
+        """The curl line and the answer; bodies cut to `limit` characters when given."""
+        shorten = (lambda text: cut(text, limit)) if limit else (lambda text: text)
+        lines = [f"  request:  {shorten(curl(self.request))}"]
         if self.response is None:
             lines.append(f"  response: no answer ({self.failure})")
         else:
-            body = self.response.text[:1000] if self.response.content else "(empty)"
+            body = self.response.content.decode("utf-8", "replace") if self.response.content else "(empty)"
             kind = self.response.headers.get("content-type", "no content type")
             lines.append(f"  response: {self.response.status_code} {kind}")
-            lines.append(f"            {body}")
+            lines.append(f"            {shorten(body)}")
         return "\n".join(lines)
 
 
@@ -65,27 +121,49 @@ class Finding:
     message: str
     exchange: Exchange | None = None
 
-    def describe(self) -> str:
+    def describe(self, limit: int | None = None) -> str:
         text = f"✗ {self.prop}: {self.message}"
-        return text + ("\n" + self.exchange.describe() if self.exchange else "")
+        return text + ("\n" + self.exchange.describe(limit) if self.exchange else "")
 
 
 @dataclass
 class PropertyResult:
-    """A property that was checked: its name, what it says, and what broke it (nothing when it held)."""
+    """A property of the contract: passed, failed (with findings) or skipped (with the reason).
+
+    A skip is `inconclusive` when the property applied but could not be tested to the end (a precondition
+    was lost through no proven fault of the server); a run with such a skip and no failure cannot conform.
+    """
 
     name: str
     says: str
     findings: list[Finding] = field(default_factory=list)
     skipped: str | None = None
+    inconclusive: bool = False
+    checked: bool = False
 
     @property
     def ok(self) -> bool:
         return not self.findings
 
+    @property
+    def status(self) -> str:
+        if self.findings:
+            return "failed"
+        return "passed" if self.checked else "skipped"
 
-def json_or_none(response: httpx.Response) -> Any:
+    def fail(self, message: str, exchange: Exchange | None = None) -> None:
+        self.findings.append(Finding(self.name, message, exchange))
+
+    def skip(self, reason: str, *, inconclusive: bool = False) -> None:
+        """Mark the property skipped, unless it already failed or passed."""
+        if self.skipped is None and not self.findings and not self.checked:
+            self.skipped = reason
+            self.inconclusive = inconclusive
+
+
+def json_or_none(content: bytes) -> Any:
+    """The decoded JSON body, or None when it is not JSON (or nested too deep to decode)."""
     try:
-        return json.loads(response.content)
-    except ValueError:
+        return json.loads(content)
+    except (ValueError, RecursionError):
         return None

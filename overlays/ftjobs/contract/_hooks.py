@@ -3,6 +3,10 @@
 - `configured_credentials_accepted`: schemathesis counts 401 as a documented, acceptable answer, so a wrong
   key would give a green run. A request that carries the credentials the suite was given must not get 401.
 - `job_answer_names_the_path_id`: every operation that answers a job answers the job whose id is in the path.
+- `allow_lists_documented_methods`: replaces schemathesis' `allow_header_conformance`, which also fails an
+  `Allow` that lists *more* methods than documented (a proxy's catch-all route, honestly). Missing a
+  documented method is a defect; extra methods are written to the warnings file, not failed.
+- `created_jobs_recorded`: every job a create made is written down, so that the suite cancels it.
 """
 
 from __future__ import annotations
@@ -14,9 +18,12 @@ from typing import Any
 import schemathesis
 from schemathesis import CheckContext, Response
 
-from ftjobs.contract._common import AUTH_ENV, KEY_ENV, credential_header
+from ftjobs.contract._common import AUTH_ENV, KEY_ENV, WARNINGS_ENV, credential_header, json_or_none
 
+CREATED_ENV = "FTJOBS_CONTRACT_CREATED"
 JOB_OPERATIONS = {"retrieveFineTuningJob", "pauseFineTuningJob", "resumeFineTuningJob", "cancelFineTuningJob"}
+HTTP_METHODS = frozenset({"get", "put", "post", "delete", "patch"})
+IMPLICIT_METHODS = frozenset({"head", "options"})
 
 
 def _header(response: Response, name: str) -> str | None:
@@ -24,6 +31,13 @@ def _header(response: Response, name: str) -> str | None:
         if key.lower() == name:
             return value if isinstance(value, str) else str(value)
     return None
+
+
+def _append(env: str, record: dict[str, Any]) -> None:
+    path = os.environ.get(env)
+    if path:
+        with open(path, "a", encoding="utf-8") as file:
+            file.write(json.dumps(record) + "\n")
 
 
 @schemathesis.check
@@ -46,10 +60,45 @@ def job_answer_names_the_path_id(ctx: CheckContext, response: Response, case: sc
     if operation_id not in JOB_OPERATIONS or response.status_code != 200:
         return True
     wanted = (case.path_parameters or {}).get("fine_tuning_job_id")
-    try:
-        answered = json.loads(response.content).get("id")
-    except (ValueError, AttributeError):
+    body = json_or_none(response.content)
+    if not isinstance(body, dict):
         return True  # the schema checks report a body that is not a JSON object
+    answered = body.get("id")
     if wanted is not None and answered != str(wanted):
         raise AssertionError(f"{operation_id} for job {wanted!r} answered job {answered!r}")
+    return True
+
+
+@schemathesis.check
+def allow_lists_documented_methods(ctx: CheckContext, response: Response, case: schemathesis.Case[Any]) -> bool:
+    """An `Allow` header (on OPTIONS or a 405) names every documented method of the path; extras only warn."""
+    if response.request.method != "OPTIONS" and response.status_code != 405:
+        return True
+    values = response.headers.get("allow")
+    if not values:
+        return True  # schemathesis' unsupported_method check reports a 405 without Allow
+    advertised = {method.strip().lower() for method in ", ".join(values).split(",") if method.strip()}
+    declared = {method.lower() for method in case.operation.schema[case.operation.path]} & HTTP_METHODS
+    missing = sorted(declared - advertised - IMPLICIT_METHODS)
+    extra = sorted(advertised - declared - IMPLICIT_METHODS)
+    if missing:
+        raise AssertionError(
+            f"`Allow: {', '.join(values)}` on {case.operation.path} misses documented methods: "
+            + ", ".join(method.upper() for method in missing)
+        )
+    if extra:
+        _append(
+            WARNINGS_ENV,
+            {"path": case.operation.path, "allow": ", ".join(values), "extra": [m.upper() for m in extra]},
+        )
+    return True
+
+
+@schemathesis.check
+def created_jobs_recorded(ctx: CheckContext, response: Response, case: schemathesis.Case[Any]) -> bool:
+    """Not a check of the server: writes down the id of every job a create made, for the suite to cancel."""
+    if case.operation.definition.raw.get("operationId") == "createFineTuningJob" and response.status_code == 200:
+        body = json_or_none(response.content)
+        if isinstance(body, dict) and isinstance(body.get("id"), str):
+            _append(CREATED_ENV, {"id": body["id"]})
     return True

@@ -1,24 +1,36 @@
-"""Running the contract suite: schemathesis over every operation, then the semantic scenarios, then a report."""
+"""Running the contract suite: preflight, schemathesis, the semantic scenarios, cleanup, and the reports.
+
+The outcome is one of three (see `Outcome`): a verdict on the server only when something was tested to
+the end, `COULD_NOT_TEST` with the reason otherwise. Jobs the run created are cancelled on every way out,
+and a `--pause-job` job is never left paused.
+"""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-import tempfile
 import time
-import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib.resources import as_file, files
 from pathlib import Path
+from typing import Any
 
-from ftjobs.contract._common import AUTH_ENV, KEY_ENV, PropertyResult
-from ftjobs.contract._semantics import run_scenarios
+import httpx
+
+from ftjobs.contract import _lifecycle, _probes, _reports
+from ftjobs.contract._common import (
+    CONSOLE_LIMIT,
+    CouldNotTest,
+    Outcome,
+    PropertyResult,
+    Redactor,
+    credential_header,
+    cut,
+    json_or_none,
+)
+from ftjobs.contract._properties import Properties
+from ftjobs.contract._schemathesis import SchemathesisResult, run_schemathesis
+from ftjobs.contract._session import TERMINAL, Lost, Session, Stop
 
 PHASES = ("examples", "coverage", "fuzzing", "stateful")
-TRANSITIONS = "^(pause|resume|cancel)FineTuningJob$"
 
 
 @dataclass
@@ -30,6 +42,7 @@ class ContractOptions:
     auth: str = "bearer"  # or "api-key"
     safe: bool = False
     job_ids: list[str] = field(default_factory=list)
+    pause_job: str | None = None  # a running job to pause and resume (the only state change with `safe`)
     model: str = "gpt-4o-mini"
     training_file: str = "file-ftjobs-contract"  # on a real server: an uploaded JSONL file the scenarios train on
     seed: int = 20261125
@@ -39,197 +52,324 @@ class ContractOptions:
     report_dir: Path = Path("reports")
     wait_timeout: float = 300.0
     poll_interval: float = 2.0
+    still_seconds: float = 3.0  # how long a paused job is watched standing still
     request_timeout: float = 30.0
+    max_time: float | None = None  # the whole run's bound, in seconds
+    headers: list[tuple[str, str]] = field(default_factory=list)  # sent with every request; values are secret
+    rate_limit: str | None = None  # schemathesis' form, e.g. "100/m"
+    workers: int = 1
+    exclude_checks: list[str] = field(default_factory=list)
+
+    def validate(self) -> None:
+        """Raise `ValueError` for options no run can use."""
+        url = httpx.URL(self.base_url)
+        if url.scheme not in ("http", "https") or not url.host:
+            raise ValueError(
+                f"--base-url must be an http(s) URL with a host, e.g. https://api.openai.com/v1 (got {self.base_url!r})"
+            )
+        if not self.api_key:
+            raise ValueError(
+                "an API key is needed to test a server: --api-key, or OPENAI_API_KEY / AZURE_OPENAI_API_KEY"
+            )
+        if self.auth not in ("bearer", "api-key"):
+            raise ValueError("auth is 'bearer' or 'api-key'")
+        if self.max_examples < 1 or self.stateful_steps < 2 or self.workers < 1:
+            raise ValueError("--max-examples and --workers must be at least 1, --stateful-steps at least 2")
+        for name, _ in self.headers:
+            if not name or any(c in name for c in ":\r\n "):
+                raise ValueError(f"--header takes NAME:VALUE (got the name {name!r})")
 
 
 @dataclass
 class ContractReport:
-    """The outcome: schemathesis' verdict and output, every semantic property, and where the reports are."""
+    """The outcome, why, every semantic property, what schemathesis found, and where the reports are."""
 
     options: ContractOptions
     base_url: str
-    schemathesis_exit: int
-    schemathesis_output: str
+    outcome: Outcome
+    reason: str | None
     properties: list[PropertyResult]
-    cases: int | None
+    schemathesis: SchemathesisResult | None
     seconds: float
-    schemathesis_failures: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    left_running: list[str] = field(default_factory=list)
+    blocker: str | None = None  # the exchange that made the run stop, described
+    redact: Redactor = field(default_factory=lambda: Redactor([]), repr=False)  # applied to every rendering
 
     @property
     def ok(self) -> bool:
-        return self.schemathesis_exit == 0 and all(result.ok for result in self.properties)
+        return self.outcome is Outcome.CONFORMS
+
+    @property
+    def cases(self) -> int | None:
+        return None if self.schemathesis is None else self.schemathesis.cases
 
     @property
     def broken(self) -> set[str]:
-        """Every reason the run failed: schemathesis' failure titles and the names of broken properties."""
-        return set(self.schemathesis_failures) | {result.name for result in self.properties if not result.ok}
+        """Every reason the server failed: schemathesis' failure titles and the names of failed properties."""
+        titles = set(self.schemathesis.failures) if self.schemathesis else set()
+        return titles | {result.name for result in self.properties if result.status == "failed"}
 
-    def summary(self) -> str:
-        kind = "safe" if self.options.safe else "full"
-        lines = [f"ftjobs contract suite against {self.base_url} (seed {self.options.seed}, {kind} run)"]
-        verdict = "passed" if self.schemathesis_exit == 0 else f"FAILED (exit {self.schemathesis_exit}; details above)"
-        lines.append(f"schema, status codes, content types, headers, auth and data checks (schemathesis): {verdict}")
+    def summary(self, limit: int | None = CONSOLE_LIMIT) -> str:
+        """The console summary: a line per property, each ✗ with its curl line; bodies cut to `limit`."""
+        options = self.options
+        kind = "safe" if options.safe else "full"
+        extra = f", pausing {options.pause_job}" if options.pause_job else ""
+        lines = [f"ftjobs contract suite against {self.base_url} (seed {options.seed}, {kind} run{extra})"]
+        lines.append(f"schema, status codes, content types, headers, auth and data checks (schemathesis): {self._st()}")
         lines.append("semantics:")
         for result in self.properties:
-            mark = "✓" if result.ok else "✗"
-            lines.append(
-                f"  {mark} {result.name}: {result.says}" + (f" (skipped: {result.skipped})" if result.skipped else "")
-            )
-            lines += ["    " + line for finding in result.findings for line in finding.describe().splitlines()]
-        lines.append(f"reports: {self.options.report_dir}/ (junit.xml, semantics-junit.xml, contract-summary.json)")
-        lines.append(f"reproduce: run again with --seed {self.options.seed} against the same server")
-        lines.append(("CONFORMS" if self.ok else "DOES NOT CONFORM") + f" ({self.seconds:.1f} s)")
-        return "\n".join(lines)
+            note = f" (skipped: {result.skipped or 'not reached'})" if result.status == "skipped" else ""
+            lines.append(f"  {_reports.MARK[result.status]} {result.name}: {result.says}{note}")
+            lines += ["    " + line for finding in result.findings for line in finding.describe(limit).splitlines()]
+        lines += [f"warning: {warning}" for warning in self.warnings]
+        if self.left_running:
+            lines.append("LEFT RUNNING (cancel them yourself): " + ", ".join(self.left_running))
+        lines.append(
+            f"reports: {options.report_dir}/ (junit.xml, semantics-junit.xml, schemathesis.json, "
+            "contract-summary.json, contract-summary.md)"
+        )
+        lines.append(f"reproduce: run again with --seed {options.seed} against the same server")
+        if self.reason:
+            lines.append(f"reason: {self.reason}")
+            if self.blocker:
+                lines += [line if limit is None else cut(line, limit) for line in self.blocker.splitlines()]
+        lines.append(f"{self.outcome.verdict} (exit {int(self.outcome)}; {self.seconds:.1f} s)")
+        return self.redact("\n".join(lines))
+
+    def _st(self) -> str:
+        if self.schemathesis is None:
+            return "not run"
+        if self.schemathesis.ok:
+            return f"passed ({self.schemathesis.cases} cases)"
+        return "FAILED: " + "; ".join(sorted(set(self.schemathesis.failures))) + " (details above and in the reports)"
+
+    def markdown(self) -> str:
+        """A table of properties for a CI step summary; each ✗ with its curl line."""
+        lines = [
+            f"### ftjobs contract: {self.outcome.verdict}",
+            "",
+            f"Server `{self.base_url}`, seed {self.options.seed}, {self.seconds:.1f} s. Schemathesis: {self._st()}.",
+            "",
+        ]
+        if self.reason:
+            lines += [f"**Reason:** {self.reason}", ""]
+        lines += ["| property | result | says |", "|---|---|---|"]
+        for result in self.properties:
+            shown = {"passed": "✓", "failed": "✗", "skipped": f"skipped: {result.skipped or 'not reached'}"}
+            lines.append(f"| `{result.name}` | {shown[result.status]} | {result.says} |")
+        failures = [finding for result in self.properties for finding in result.findings]
+        if failures:
+            lines += ["", "#### Failures", ""]
+            for finding in failures:
+                lines += [f"- **{finding.prop}**: {finding.message}"]
+                if finding.exchange is not None:
+                    lines += ["", "  ```", *("  " + line for line in finding.exchange.describe().splitlines()), "  ```"]
+        lines += [f"- warning: {warning}" for warning in self.warnings]
+        return self.redact("\n".join(lines) + "\n")
+
+
+def _fragment_examples(p: Properties) -> None:
+    from ftjobs._spec import load_spec
+    from ftjobs.contract._examples import example_errors
+
+    result = p["fragment_examples_valid"]
+    for problem in example_errors(load_spec()):
+        result.fail(problem)
+    result.checked = True
 
 
 def run_contract(options: ContractOptions, *, echo: Callable[[str], None] = print) -> ContractReport:
-    """Run the whole suite and write the reports; `echo` receives schemathesis' output as it comes."""
-    if not options.api_key:
-        raise ValueError("an API key is needed to test a server: --api-key, or OPENAI_API_KEY / AZURE_OPENAI_API_KEY")
+    """Run the whole suite and write the reports; `echo` receives progress and schemathesis' output, redacted.
+
+    Raises `ValueError` for unusable options. Ctrl-C (`KeyboardInterrupt`) cancels the jobs the run made, puts
+    a `--pause-job` job back to running, writes the reports, and is raised again.
+    """
+    options.validate()
+    options.base_url = options.base_url.rstrip("/")
+    options.report_dir = options.report_dir.resolve()
     started = time.monotonic()
-    options.report_dir.mkdir(parents=True, exist_ok=True)
-    base_url = options.base_url.rstrip("/")
-    exit_code, output = _schemathesis(options, base_url, options.api_key, echo)
-    properties = run_scenarios(
-        base_url,
-        api_key=options.api_key,
-        auth=options.auth,
-        safe=options.safe,
-        job_ids=options.job_ids,
-        model=options.model,
-        training_file=options.training_file,
-        wait_timeout=options.wait_timeout,
-        poll_interval=options.poll_interval,
-        timeout=options.request_timeout,
-    )
-    properties.insert(0, _fragment_examples())
-    cases, failures = _schemathesis_report(options.report_dir)
+    deadline = started + (options.max_time if options.max_time is not None else float("inf"))
+    redact = Redactor([options.api_key, *(value for _, value in options.headers)])
+
+    def say(line: str) -> None:
+        echo(redact(line))
+
+    _reports.prepare(options.report_dir)
+    p = Properties.fresh()
+    p.mode_skips(safe=options.safe, pause_job=options.pause_job, job_ids=options.job_ids)
+    outcome_reason: tuple[Outcome | None, str | None] = (None, None)
+    schemathesis: SchemathesisResult | None = None
+    blocker: str | None = None
+    interrupted: BaseException | None = None
+    auth_header = dict([credential_header(options.auth, options.api_key)])
+    headers = {**dict(options.headers), **auth_header}
+    with httpx.Client(timeout=options.request_timeout) as http:
+        session = Session(
+            options.base_url,
+            headers,
+            auth_header,
+            http,
+            options.wait_timeout,
+            options.poll_interval,
+            deadline,
+            progress=say,
+            created=[],
+        )
+        try:
+            _fragment_examples(p)
+            say("preflight: reachability, credentials, a list of jobs")
+            _probes.preflight(session, p)
+            if options.phases:
+                say(f"schemathesis: every operation; phases {', '.join(options.phases)}")
+                schemathesis = run_schemathesis(options, redact, say, deadline)
+                session.created += schemathesis.created
+            _scenarios(session, p, options)
+        except CouldNotTest as stopped:
+            outcome_reason = (Outcome.COULD_NOT_TEST, stopped.reason)
+            blocker = stopped.exchange.describe() if stopped.exchange is not None else None
+            p.not_reached(stopped.reason)
+        except KeyboardInterrupt as interrupt:
+            interrupted = interrupt
+            outcome_reason = (Outcome.COULD_NOT_TEST, "interrupted (Ctrl-C)")
+            p.not_reached("interrupted (Ctrl-C)")
+        finally:
+            left = _clean_up(session, say)
+    outcome, reason = outcome_reason
+    warnings = schemathesis.warnings if schemathesis is not None else []
+    if outcome is None:
+        outcome, reason = _verdict(p, schemathesis)
     report = ContractReport(
-        options, base_url, exit_code, output, properties, cases, time.monotonic() - started, failures
+        options,
+        options.base_url,
+        outcome,
+        reason,
+        list(p),
+        schemathesis,
+        time.monotonic() - started,
+        warnings,
+        left,
+        blocker,
+        redact,
     )
-    _write_reports(report)
+    _reports.write(report, redact)
+    if interrupted is not None:
+        raise interrupted
     return report
 
 
-def _config(options: ContractOptions) -> str:
-    scheme, field_name = ("ApiKeyAuth", "api_key") if options.auth == "api-key" else ("BearerAuth", "bearer")
-    return f"""
-[auth.openapi.{scheme}]
-{field_name} = "${{{KEY_ENV}}}"
-
-[phases.stateful]
-max-steps = {options.stateful_steps}
-
-# 400/409 is the right answer to a valid request that the job's status forbids.
-[[operations]]
-include-operation-id-regex = "{TRANSITIONS}"
-[operations.checks.positive_data_acceptance]
-expected-statuses = ["2xx", "400", "401", "403", "404", "409", "429"]
-"""
-
-
-def _schemathesis(
-    options: ContractOptions, base_url: str, api_key: str, echo: Callable[[str], None]
-) -> tuple[int, str]:
-    phases = [p for p in options.phases if not (options.safe and p == "stateful")]
-    with (
-        tempfile.TemporaryDirectory(prefix="ftjobs-contract-") as tmp,
-        as_file(files("ftjobs_api") / "openapi.json") as spec,
-    ):
-        config = Path(tmp) / "schemathesis.toml"
-        config.write_text(_config(options), encoding="utf-8")
-        command = [
-            sys.executable,
-            "-c",
-            "import sys; from schemathesis.cli import schemathesis; sys.exit(schemathesis())",
-            "--config-file",
-            str(config),
-            "run",
-            str(spec),
-            "--url",
-            base_url,
-            "--checks",
-            "all",
-            "--phases",
-            ",".join(phases),
-            "--max-examples",
-            str(options.max_examples),
-            "--seed",
-            str(options.seed),
-            "--workers",
-            "1",
-            "--request-timeout",
-            str(options.request_timeout),
-            "--report",
-            "junit,json",
-            "--report-dir",
-            str(options.report_dir),
-            "--report-junit-path",
-            str(options.report_dir / "junit.xml"),
-            "--report-json-path",
-            str(options.report_dir / "schemathesis.json"),
-            "--warnings",
-            "off",
+def _scenarios(s: Session, p: Properties, options: ContractOptions) -> None:
+    """Each scenario in turn; one that cannot go on leaves its own properties skipped, and the others run."""
+    given = [*options.job_ids, *filter(None, [options.pause_job])]
+    pausing = ("pause_pauses", "paused_stands_still", "pause_of_paused", "resume_not_terminal", "resume_runs_on")
+    steps: list[tuple[str, tuple[str, ...], Callable[[], None]]] = [
+        ("unknown ids", ("unknown_id_404",), lambda: _probes.unknown_ids(s, p)),
+        (
+            "missing and wrong credentials",
+            ("missing_credentials_401", "wrong_credentials_401"),
+            lambda: _probes.bad_credentials(s, p),
+        ),
+        ("malformed input", ("malformed_input_400",), lambda: _probes.malformed_input(s, p)),
+    ]
+    if options.pause_job is not None:
+        job = options.pause_job
+        steps.append(
+            (f"pause and resume of {job}", pausing, lambda: _lifecycle.pause_existing(s, p, job, options.still_seconds))
+        )
+    if not options.safe:
+        model, training_file = options.model, options.training_file
+        steps += [
+            (
+                "lifecycle of a created job",
+                _lifecycle.LIFECYCLE,
+                lambda: _lifecycle.lifecycle(s, p, model, training_file, options.still_seconds),
+            ),
+            (
+                "pause before running",
+                ("pause_before_running_refused",),
+                lambda: _lifecycle.pause_before_running(s, p, model, training_file),
+            ),
         ]
-        if options.safe:
-            command += ["--include-method", "GET"]
-        env = {**os.environ, KEY_ENV: api_key, AUTH_ENV: options.auth, "SCHEMATHESIS_HOOKS": "ftjobs.contract._hooks"}
-        env["NO_COLOR"] = "1"
-        lines: list[str] = []
-        with subprocess.Popen(  # noqa: S603 -- our own interpreter and arguments
-            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=tmp
-        ) as process:
-            assert process.stdout is not None  # noqa: S101 -- stdout=PIPE
-            for line in process.stdout:
-                lines.append(line.rstrip("\n"))
-                echo(line.rstrip("\n"))
-        return process.returncode, "\n".join(lines).replace(api_key, "<redacted>")
+    steps.append(("reads of jobs", ("reads_name_the_job",), lambda: _probes.reads_of(s, p, given or s.created[-1:])))
+    paging = ("list_limit_respected", "list_has_more", "list_after_continues")
+    steps.append(("pagination", paging, lambda: _probes.paging(s, p, _events_job(s, options))))
+    for title, names, step in steps:
+        s.progress(f"scenario: {title}")
+        try:
+            step()
+        except Stop:
+            for name in names:
+                p[name].skip("not reached: an earlier property of the same scenario failed")
+        except (Lost, CouldNotTest) as stuck:
+            if isinstance(stuck, CouldNotTest) and stuck.fatal:
+                raise
+            reason = stuck.reason if isinstance(stuck, CouldNotTest) else str(stuck)
+            s.progress(f"  could not test: {reason}")
+            for name in names:
+                p[name].skip(f"not reached: {reason}", inconclusive=True)
 
 
-def _fragment_examples() -> PropertyResult:
-    from ftjobs._spec import load_spec
-    from ftjobs.contract._common import Finding
-    from ftjobs.contract._examples import example_errors
-
-    result = PropertyResult("fragment_examples_valid", "every example in the fragment validates against its schema")
-    result.findings = [Finding(result.name, problem) for problem in example_errors(load_spec())]
-    return result
+def _events_job(s: Session, options: ContractOptions) -> str | None:
+    """A job with events to page through: one the scenarios created, else one given."""
+    candidates = [*s.created[-1:], *filter(None, [options.pause_job]), *options.job_ids]
+    return candidates[0] if candidates else None
 
 
-def _schemathesis_report(report_dir: Path) -> tuple[int | None, list[str]]:
-    """How many test cases schemathesis generated, and the titles of its failures (from its JSON report)."""
+def _verdict(p: Properties, schemathesis: SchemathesisResult | None) -> tuple[Outcome, str | None]:
+    failed = [result.name for result in p if result.status == "failed"]
+    if failed or (schemathesis is not None and not schemathesis.ok):
+        return Outcome.DOES_NOT_CONFORM, None
+    inconclusive = [result.name for result in p if result.status == "skipped" and result.inconclusive]
+    if inconclusive:
+        return Outcome.COULD_NOT_TEST, "a precondition was lost for: " + ", ".join(inconclusive)
+    return Outcome.CONFORMS, None
+
+
+def _clean_up(s: Session, say: Callable[[str], None]) -> list[str]:
+    """Cancel every job the run created and resume a `--pause-job` job; what could not be, returned and said.
+
+    A Ctrl-C during the clean-up stops it: the jobs not yet handled are listed and returned.
+    """
+    pending = list(dict.fromkeys(s.created))
+    left: list[str] = []
+    s.deadline = float("inf")  # the clean-up runs whatever the time limit
     try:
-        report = json.loads((report_dir / "schemathesis.json").read_text())
-    except (OSError, ValueError):
-        return None, []
-    cases = report.get("test_cases", {}).get("generated")
-    titles = [str(failure.get("title")) for failure in report.get("failures", []) if isinstance(failure, dict)]
-    return (cases if isinstance(cases, int) else None), titles
+        if s.paused_by_us is not None:
+            _resume_given(s, s.paused_by_us, say)
+        if pending:
+            say(f"clean-up: cancelling the {len(pending)} job(s) this run created")
+        while pending:
+            job_id = pending[0]
+            if not _cancelled(s, job_id):
+                left.append(job_id)
+            pending.pop(0)
+    except KeyboardInterrupt:
+        left += pending
+        say("clean-up interrupted: these jobs may still be running: " + ", ".join(left))
+    if left:
+        say("could not cancel: " + ", ".join(left))
+    return left
 
 
-def _write_reports(report: ContractReport) -> None:
-    directory = report.options.report_dir
-    suite = ET.Element("testsuite", name="ftjobs-contract-semantics", tests=str(len(report.properties)))
-    suite.set("failures", str(sum(1 for result in report.properties if not result.ok)))
-    for result in report.properties:
-        case = ET.SubElement(suite, "testcase", classname="semantics", name=result.name)
-        if result.skipped:
-            ET.SubElement(case, "skipped", message=result.skipped)
-        for finding in result.findings:
-            failure = ET.SubElement(case, "failure", message=finding.message)
-            failure.text = finding.describe()
-    ET.ElementTree(suite).write(directory / "semantics-junit.xml", encoding="unicode", xml_declaration=True)
-    summary = {
-        "base_url": report.base_url,
-        "seed": report.options.seed,
-        "safe": report.options.safe,
-        "ok": report.ok,
-        "schemathesis_exit": report.schemathesis_exit,
-        "cases": report.cases,
-        "seconds": round(report.seconds, 2),
-        "properties": {
-            result.name: {"ok": result.ok, "findings": [f.message for f in result.findings]}
-            for result in report.properties
-        },
-    }
-    (directory / "contract-summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+def _cancelled(s: Session, job_id: str) -> bool:
+    exchange = s.call("POST", f"/fine_tuning/jobs/{job_id}/cancel")
+    if exchange.status == 200:
+        return True
+    read = s.call("GET", f"/fine_tuning/jobs/{job_id}")
+    body: Any = json_or_none(read.response.content) if read.response is not None else None
+    return read.status == 404 or (isinstance(body, dict) and body.get("status") in TERMINAL)
+
+
+def _resume_given(s: Session, job_id: str, say: Callable[[str], None]) -> None:
+    """Put a `--pause-job` job back to running if this run left it paused; say so loudly if that fails."""
+    for _ in range(3):
+        read = s.call("GET", f"/fine_tuning/jobs/{job_id}")
+        body: Any = json_or_none(read.response.content) if read.response is not None else None
+        status = body.get("status") if read.status == 200 and isinstance(body, dict) else None
+        if status not in ("paused", "pausing"):
+            return
+        if status == "paused" and s.call("POST", f"/fine_tuning/jobs/{job_id}/resume").status == 200:
+            say(f"clean-up: resumed {job_id}")
+            return
+        time.sleep(1.0)
+    say(f"!!! JOB {job_id} IS LEFT PAUSED: resume it yourself (ftjobs resume {job_id}) !!!")

@@ -1,0 +1,194 @@
+"""Scenarios that change nothing: the preflight, negative probes, reads of given jobs, and pagination."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from ftjobs.contract._common import CouldNotTest, Exchange, PropertyResult, json_or_none
+from ftjobs.contract._properties import Properties
+from ftjobs.contract._session import Session, Stop, schema_errors
+
+JOB_OPERATIONS = [
+    ("GET", ""),
+    ("POST", "/pause"),
+    ("POST", "/resume"),
+    ("POST", "/cancel"),
+    ("GET", "/events"),
+    ("GET", "/checkpoints"),
+]
+LIST_SCHEMAS = {"jobs": "ListPaginatedFineTuningJobsResponse", "events": "ListFineTuningJobEventsResponse"}
+
+
+def preflight(s: Session, p: Properties) -> None:
+    """Reachable, credentials accepted, a list that is a list: else the run cannot test anything (outcome 2)."""
+    result = p["credentials_accepted"]
+    exchange = s.call("GET", "/fine_tuning/jobs", params={"limit": "1"})
+    response = exchange.response
+    where = f"GET {exchange.request.url}"
+    if response is None:
+        raise CouldNotTest(f"the server could not be reached: {where}: {exchange.failure}", exchange)
+    status = response.status_code
+    reasons = {
+        401: "the credentials were refused (401): check the key, and --auth (bearer or api-key)",
+        403: "the credentials were refused (403): the key lacks access to fine-tuning",
+        404: "the base URL seems wrong (404 for /fine_tuning/jobs): it usually ends in /v1 or /openai/v1",
+        429: "the server is rate-limiting this key (429): try again later, or pass --rate-limit",
+    }
+    if status in reasons:
+        raise CouldNotTest(reasons[status], exchange)
+    if status >= 500:
+        raise CouldNotTest(f"the server failed the first request ({status}): {_message(response.content)}", exchange)
+    body = json_or_none(response.content)
+    if status != 200 or not isinstance(body, dict) or not isinstance(body.get("data"), list):
+        raise CouldNotTest(
+            f"{where} answered {status} without a list of jobs: is this a fine-tuning jobs API base URL?", exchange
+        )
+    result.checked = True
+
+
+def _message(content: bytes) -> str:
+    body = json_or_none(content)
+    error = body.get("error") if isinstance(body, dict) else None
+    message = error.get("message") if isinstance(error, dict) else None
+    if isinstance(message, str):
+        return message[:200]
+    return content[:200].decode("utf-8", "replace") or "(empty)"
+
+
+def unknown_ids(s: Session, p: Properties) -> None:
+    result = p["unknown_id_404"]
+    unknown = "ftjob-ftjobs-contract-" + secrets.token_hex(8)
+    for method, suffix in JOB_OPERATIONS:
+        s.expect_refusal(
+            result,
+            s.call(method, f"/fine_tuning/jobs/{unknown}{suffix}"),
+            frozenset({404}),
+            f"{method} {suffix or 'retrieve'} of an unknown id",
+        )
+    result.checked = True
+
+
+def bad_credentials(s: Session, p: Properties) -> None:
+    missing, wrong = p["missing_credentials_401"], p["wrong_credentials_401"]
+    header = next(iter(s.auth_header))
+    wrong_value = "Bearer sk-ftjobs-contract-wrong" if header == "authorization" else "ftjobs-contract-wrong"
+    plain = {k: v for k, v in s.headers.items() if k not in s.auth_header}
+    probes: list[tuple[str, str, dict[str, str] | None]] = [
+        ("GET", "/fine_tuning/jobs", None),
+        ("POST", "/fine_tuning/jobs/ftjob-ftjobs-contract/pause", None),
+        ("POST", "/fine_tuning/jobs", {"model": "gpt-4o-mini", "training_file": "file-ftjobs-contract"}),
+    ]
+    for method, path, body in probes:
+        s.expect_refusal(missing, s.call(method, path, headers=plain, json=body), frozenset({401}), "no credentials")
+        s.expect_refusal(
+            wrong,
+            s.call(method, path, headers={**plain, header: wrong_value}, json=body),
+            frozenset({401}),
+            "a wrong key",
+        )
+    missing.checked = wrong.checked = True
+
+
+def malformed_input(s: Session, p: Properties) -> None:
+    result = p["malformed_input_400"]
+    probes: list[tuple[str, dict[str, Any]]] = [
+        (
+            "broken JSON",
+            {
+                "content": b'{"model": "gpt-4o-mini", "training_file": ',
+                "headers": {**s.headers, "content-type": "application/json"},
+            },
+        ),
+        ("a wrong type", {"json": {"model": 4, "training_file": "file-ftjobs-contract"}}),
+        ("a missing required field", {"json": {"model": "gpt-4o-mini"}}),
+    ]
+    for why, kwargs in probes:
+        exchange = s.call("POST", "/fine_tuning/jobs", **kwargs)
+        _forget_created(s, exchange)
+        s.expect_refusal(result, exchange, frozenset({400, 422}), why)
+    result.checked = True
+
+
+def _forget_created(s: Session, exchange: Exchange) -> None:
+    """A server that wrongly accepted a malformed create made a job: remember it, so that it gets cancelled."""
+    body = json_or_none(exchange.response.content) if exchange.response is not None else None
+    if exchange.status == 200 and isinstance(body, dict) and isinstance(body.get("id"), str):
+        s.created.append(body["id"])
+
+
+def reads_of(s: Session, p: Properties, job_ids: list[str]) -> None:
+    result = p["reads_name_the_job"]
+    for job_id in job_ids:
+        try:
+            s.read(result, job_id)
+        except Stop:
+            continue
+        for suffix, schema in (
+            ("/events", "ListFineTuningJobEventsResponse"),
+            ("/checkpoints", "ListFineTuningJobCheckpointsResponse"),
+        ):
+            exchange = s.call("GET", f"/fine_tuning/jobs/{job_id}{suffix}")
+            if s.expect_json(result, exchange) and exchange.response is not None:
+                problems = schema_errors(schema, json_or_none(exchange.response.content))
+                if exchange.response.status_code != 200 or problems:
+                    result.fail(f"{suffix[1:]} did not answer a valid list: {problems[:3]}", exchange)
+    if job_ids:
+        result.checked = True
+    else:
+        result.skip("no job to read: give --job-id JOB_ID")
+
+
+# -- pagination ------------------------------------------------------------------------------------
+
+
+def paging(s: Session, p: Properties, events_of: str | None) -> None:
+    """limit, has_more and after on the list of jobs, and on the events of `events_of` (when given)."""
+    collections = [("jobs", "/fine_tuning/jobs")]
+    if events_of is not None:
+        collections.append(("events", f"/fine_tuning/jobs/{events_of}/events"))
+    limit, more, after = p["list_limit_respected"], p["list_has_more"], p["list_after_continues"]
+    for kind, path in collections:
+        try:
+            _paging_of(s, kind, path, limit, more, after)
+        except Stop:
+            continue
+    for result in (more, after):
+        result.skip("no list had two items or more to page through")
+
+
+def _page(s: Session, result: PropertyResult, kind: str, path: str, **params: str) -> tuple[list[str], bool, Exchange]:
+    exchange = s.call("GET", path, params=params)
+    if not s.expect_json(result, exchange) or exchange.response is None:
+        raise Stop
+    body = json_or_none(exchange.response.content)
+    problems = schema_errors(LIST_SCHEMAS[kind], body)
+    if exchange.response.status_code != 200 or problems:
+        result.fail(f"the {kind} list did not answer a valid page: {problems[:3]}", exchange)
+        raise Stop
+    return [item["id"] for item in body["data"]], bool(body["has_more"]), exchange
+
+
+def _paging_of(
+    s: Session, kind: str, path: str, limit: PropertyResult, more: PropertyResult, after: PropertyResult
+) -> None:
+    everything, _, _ = _page(s, limit, kind, path, limit="100")
+    first, first_more, exchange = _page(s, limit, kind, path, limit="1")
+    if len(first) > 1:
+        limit.fail(f"limit=1 answered {len(first)} {kind}", exchange)
+        raise Stop
+    limit.checked = True
+    if len(everything) < 2 or not first:
+        return
+    if not first_more:
+        more.fail(f"limit=1 answered has_more=false although {len(everything)} {kind} exist", exchange)
+    more.checked = True
+    cursor = first[0]
+    following, _, exchange = _page(s, after, kind, path, limit="1", after=cursor)
+    position = everything.index(cursor) if cursor in everything else None
+    if following and following[0] == cursor:
+        after.fail(f"after={cursor} answered the cursor itself again", exchange)
+    elif position is not None and position + 1 < len(everything) and following != [everything[position + 1]]:
+        wanted = everything[position + 1]
+        after.fail(f"after={cursor} answered {following[:1]}, not the {kind[:-1]} that follows it ({wanted})", exchange)
+    after.checked = True

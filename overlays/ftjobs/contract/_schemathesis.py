@@ -1,0 +1,239 @@
+"""Part 1 of the suite: schemathesis over every operation, as a subprocess whose output is redacted live.
+
+Its state and output stay its own; its reports, crash files and configuration live in the report folder
+(so that `st replay` works as printed). Credentials reach it only through the environment.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib.resources import as_file, files
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ftjobs.contract._common import AUTH_ENV, KEY_ENV, WARNINGS_ENV, CouldNotTest, Redactor, cut, json_or_none
+from ftjobs.contract._hooks import CREATED_ENV
+
+if TYPE_CHECKING:
+    from ftjobs.contract._runner import ContractOptions
+
+TRANSITIONS = "^(pause|resume|cancel)FineTuningJob$"
+HEADER_ENV = "FTJOBS_CONTRACT_HEADER_{}"
+# Checks of ours replace these (see _hooks): schemathesis' Allow check fails honest extra methods.
+REPLACED_CHECKS = ("allow_header_conformance",)
+CONFIG_NAME = "schemathesis.toml"
+
+
+@dataclass
+class SchemathesisResult:
+    """What schemathesis found: its exit code, its failures' titles, how many cases, and its own errors."""
+
+    exit_code: int
+    cases: int | None = None
+    failures: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    created: list[str] = field(default_factory=list)
+    output: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.exit_code == 0
+
+
+def config_text(options: ContractOptions) -> str:
+    """schemathesis.toml: credentials and extra headers by environment reference only, never by value."""
+    scheme, field_name = ("ApiKeyAuth", "api_key") if options.auth == "api-key" else ("BearerAuth", "bearer")
+    headers = "".join(
+        f'"{name}" = "${{{HEADER_ENV.format(index)}}}"\n' for index, (name, _) in enumerate(options.headers)
+    )
+    return f"""# Written by ftjobs contract for this run. Secrets are read from the environment, never stored here.
+[cache]
+directory = "{(options.report_dir / "schemathesis-cache").as_posix()}"
+
+[headers]
+{headers}
+[auth.openapi.{scheme}]
+{field_name} = "${{{KEY_ENV}}}"
+
+[phases.stateful]
+max-steps = {options.stateful_steps}
+
+# The first block that matches an operation applies.
+# 400/409 is the right answer to a valid request that the job's status forbids.
+[[operations]]
+include-operation-id-regex = "{TRANSITIONS}"
+[operations.checks.positive_data_acceptance]
+expected-statuses = ["2xx", "400", "401", "403", "404", "409", "422", "429"]
+
+# Any operation may be refused with 400 for a schema-valid request: an `api-version` the server does not
+# serve (Azure), a `limit` it does not support, a training file that does not exist, a grader it does not know.
+[[operations]]
+include-operation-id-regex = "."
+[operations.checks.positive_data_acceptance]
+expected-statuses = ["2xx", "400", "401", "403", "404", "422", "429"]
+"""
+
+
+def command(options: ContractOptions, spec: Path, config: Path) -> list[str]:
+    phases = [p for p in options.phases if not (options.safe and p == "stateful")]
+    excluded = sorted({*REPLACED_CHECKS, *options.exclude_checks})
+    argv = [
+        sys.executable,
+        "-c",
+        "import sys; from schemathesis.cli import schemathesis; sys.exit(schemathesis())",
+        "--config-file",
+        str(config),
+        "run",
+        str(spec),
+        "--url",
+        options.base_url,
+        "--checks",
+        "all",
+        "--exclude-checks",
+        ",".join(excluded),
+        "--phases",
+        ",".join(phases),
+        "--max-examples",
+        str(options.max_examples),
+        "--seed",
+        str(options.seed),
+        "--workers",
+        str(options.workers),
+        "--request-timeout",
+        str(options.request_timeout),
+        "--report",
+        "junit,json",
+        "--report-dir",
+        str(options.report_dir),
+        "--report-junit-path",
+        str(options.report_dir / "junit.xml"),
+        "--report-json-path",
+        str(options.report_dir / "schemathesis.json"),
+        "--warnings",
+        "off",
+    ]
+    if options.rate_limit:
+        argv += ["--rate-limit", options.rate_limit]
+    if options.safe:
+        argv += ["--include-method", "GET"]
+    return argv
+
+
+def run_schemathesis(
+    options: ContractOptions, redact: Redactor, echo: Callable[[str], None], deadline: float
+) -> SchemathesisResult:
+    """Run schemathesis; its output goes to `echo` redacted and cut, whole (redacted) to the report folder."""
+    report_dir = options.report_dir
+    config = report_dir / CONFIG_NAME
+    config.write_text(config_text(options), encoding="utf-8")
+    warnings_file, created_file = report_dir / ".warnings.jsonl", report_dir / ".created.jsonl"
+    env = {
+        **os.environ,
+        KEY_ENV: options.api_key,
+        AUTH_ENV: options.auth,
+        WARNINGS_ENV: str(warnings_file),
+        CREATED_ENV: str(created_file),
+        "SCHEMATHESIS_HOOKS": "ftjobs.contract._hooks",
+        "NO_COLOR": "1",
+    }
+    env.update({HEADER_ENV.format(index): value for index, (_, value) in enumerate(options.headers)})
+    lines: list[str] = []
+    timed_out = threading.Event()
+    # A scratch working folder: hypothesis keeps its example database there, which must not outlive the run
+    # (it would replay old examples and break the seed's determinism). Every path it is given is absolute.
+    with as_file(files("ftjobs_api") / "openapi.json") as spec, tempfile.TemporaryDirectory() as scratch:
+        argv = command(options, spec, config)
+        with subprocess.Popen(  # noqa: S603 -- our own interpreter and arguments
+            argv,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            errors="replace",
+            env=env,
+            cwd=scratch,
+            start_new_session=True,  # its own process group: stopped whole, on time-out and on Ctrl-C
+        ) as process:
+            watchdog = threading.Timer(min(max(0.0, deadline - time.monotonic()), 1e9), _stop, (process, timed_out))
+            watchdog.daemon = True
+            watchdog.start()
+            try:
+                assert process.stdout is not None  # noqa: S101 -- stdout=PIPE
+                for raw in process.stdout:
+                    line = _replay_hint(redact(raw.rstrip("\n")), config)
+                    lines.append(line)
+                    echo(cut(line))
+            except BaseException:
+                _stop(process, None)
+                raise
+            finally:
+                watchdog.cancel()
+    output = "\n".join(lines)
+    (report_dir / "schemathesis-output.txt").write_text(output + "\n", encoding="utf-8")
+    if timed_out.is_set():
+        raise CouldNotTest("the overall time limit (--max-time) was reached while schemathesis ran")
+    result = SchemathesisResult(process.returncode, output=output)
+    _read_report(result, report_dir / "schemathesis.json")
+    result.warnings = [
+        f"`Allow: {w['allow']}` on {w['path']} also lists {', '.join(w['extra'])} (not documented)"
+        for w in _records(warnings_file)
+    ]
+    result.created = [record["id"] for record in _records(created_file)]
+    for leftover in (warnings_file, created_file):
+        leftover.unlink(missing_ok=True)
+    if result.exit_code not in (0, 1) or (result.exit_code == 1 and not result.failures):
+        last = next((line for line in reversed(lines) if line.strip()), "no output")
+        detail = "; ".join(result.errors[:3]) or last
+        raise CouldNotTest(f"schemathesis could not run (exit {result.exit_code}): {cut(detail, 300)}")
+    return result
+
+
+def _stop(process: subprocess.Popen[str], flag: threading.Event | None) -> None:
+    if flag is not None:
+        flag.set()
+    if process.poll() is None:
+        try:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(5)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)
+
+
+def _replay_hint(line: str, config: Path) -> str:
+    """schemathesis prints `st replay ID`; that works only with this run's configuration, so say so."""
+    return re.sub(
+        r"\bst replay (\S+)",
+        lambda m: f"{KEY_ENV}=<key> st --config-file {config} replay {m.group(1)}",
+        line,
+    )
+
+
+def _records(path: Path) -> list[dict[str, Any]]:
+    if not path.exists():
+        return []
+    records = (json_or_none(line.encode()) for line in path.read_text(encoding="utf-8").splitlines())
+    return [record for record in records if isinstance(record, dict)]
+
+
+def _read_report(result: SchemathesisResult, path: Path) -> None:
+    try:
+        report = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return
+    if not isinstance(report, dict):
+        return
+    cases = (report.get("test_cases") or {}).get("generated")
+    result.cases = cases if isinstance(cases, int) else None
+    result.failures = [str(f.get("title")) for f in report.get("failures") or [] if isinstance(f, dict)]
+    result.errors = [str(e.get("message") or e.get("title") or e) for e in report.get("errors") or []]

@@ -1,0 +1,192 @@
+"""The scenarios' connection to the server: requests, expectations on answers, and waiting on a job.
+
+Waiting polls adaptively (quickly at first, then every `poll_interval`) within a bound, and reports the
+true elapsed time. A job that passes through a status between two polls is caught by its events and its
+final status: a job cannot succeed without having run.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from ftjobs._spec import schema_validator
+from ftjobs.contract._common import CouldNotTest, Exchange, PropertyResult, json_or_none
+
+TERMINAL = frozenset({"succeeded", "failed", "cancelled"})
+REFUSALS = frozenset({400, 409})
+FIRST_POLL = 0.05
+PROGRESS_EVERY = 10.0  # on a pipe, a line at least this often while waiting
+
+
+class Stop(Exception):
+    """A scenario cannot go on: its finding is already recorded."""
+
+
+class Lost(Exception):
+    """A scenario lost its precondition through no proven fault of the server (the job ended first, say)."""
+
+
+def schema_errors(name: str, body: Any) -> list[str]:
+    return [
+        f"{'/' + '/'.join(map(str, e.instance_path))}: {e.message}" for e in schema_validator(name).iter_errors(body)
+    ]
+
+
+@dataclass
+class Session:
+    """A live server, the credentials, and the jobs this run created."""
+
+    base_url: str
+    headers: dict[str, str]  # every header a request carries: the credentials and --header ones
+    auth_header: dict[str, str]  # the credentials alone
+    http: httpx.Client
+    wait_timeout: float
+    poll_interval: float
+    deadline: float  # time.monotonic() by which the whole run must end
+    progress: Callable[[str], None] = lambda line: None
+    created: list[str] = field(default_factory=list)
+    paused_by_us: str | None = None  # a --pause-job job, resumed on every way out
+
+    def call(self, method: str, path: str, *, headers: dict[str, str] | None = None, **kwargs: Any) -> Exchange:
+        self.check_time()
+        request = self.http.build_request(
+            method, self.base_url + path, headers=self.headers if headers is None else headers, **kwargs
+        )
+        try:
+            response = self.http.send(request)
+            response.read()
+        except httpx.TimeoutException as error:
+            return Exchange(request, None, f"no answer within the request timeout ({type(error).__name__})")
+        except httpx.HTTPError as error:
+            return Exchange(request, None, f"{type(error).__name__}: {error}")
+        return Exchange(request, response)
+
+    def check_time(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise CouldNotTest("the overall time limit (--max-time) was reached before the run could finish")
+
+    # -- answers -------------------------------------------------------------------------------
+
+    def expect_json(self, result: PropertyResult, exchange: Exchange) -> bool:
+        response = exchange.response
+        if response is None:
+            raise CouldNotTest(f"{exchange.request.method} {exchange.request.url.path}: {exchange.failure}", exchange)
+        media = response.headers.get("content-type", "").split(";")[0].strip().lower()
+        if media != "application/json":
+            result.fail(f"answered {media or 'no content type'}, not application/json", exchange)
+            return False
+        return True
+
+    def expect_job(self, result: PropertyResult, exchange: Exchange, job_id: str | None) -> dict[str, Any]:
+        """A 200 answer with a job (the path's job, when an id is given); else a finding and `Stop`."""
+        if not self.expect_json(result, exchange):
+            raise Stop
+        assert exchange.response is not None  # noqa: S101 -- expect_json checked it
+        body = json_or_none(exchange.response.content)
+        if exchange.response.status_code != 200:
+            result.fail(f"expected 200 with the job, got {exchange.response.status_code}", exchange)
+            raise Stop
+        problems = schema_errors("FineTuningJob", body)
+        if problems:
+            result.fail("the job does not match the schema: " + "; ".join(problems[:5]), exchange)
+            raise Stop
+        if job_id is not None and body["id"] != job_id:
+            result.fail(f"asked about job {job_id!r}, answered job {body['id']!r}", exchange)
+            raise Stop
+        job: dict[str, Any] = body
+        return job
+
+    def expect_refusal(self, result: PropertyResult, exchange: Exchange, statuses: frozenset[int], why: str) -> bool:
+        """An answer with one of `statuses` and the error envelope; else a finding."""
+        if not self.expect_json(result, exchange):
+            return False
+        assert exchange.response is not None  # noqa: S101 -- expect_json checked it
+        status = exchange.response.status_code
+        if status not in statuses:
+            wanted = " or ".join(map(str, sorted(statuses)))
+            result.fail(f"{why}: expected {wanted}, got {status}", exchange)
+            return False
+        problems = schema_errors("ErrorResponse", json_or_none(exchange.response.content))
+        if problems:
+            result.fail("the error body is not the envelope: " + "; ".join(problems[:3]), exchange)
+            return False
+        return True
+
+    def read(self, result: PropertyResult, job_id: str) -> dict[str, Any]:
+        return self.expect_job(result, self.call("GET", f"/fine_tuning/jobs/{job_id}"), job_id)
+
+    def statuses_in_events(self, job_id: str, after: str | None) -> set[str]:
+        """The statuses the job's events (`data.status`, where a server sends it) name, newer than the newest
+        event naming `after` (all of them when `after` is None or never named). Server clocks play no part."""
+        exchange = self.call("GET", f"/fine_tuning/jobs/{job_id}/events", params={"limit": "100"})
+        body = json_or_none(exchange.response.content) if exchange.response is not None else None
+        events = body.get("data") if isinstance(body, dict) else None
+        seen: set[str] = set()
+        for event in events if isinstance(events, list) else []:  # newest first
+            data = event.get("data") if isinstance(event, dict) else None
+            status = data.get("status") if isinstance(data, dict) else None
+            if not isinstance(status, str):
+                continue
+            if after is not None and status == after:
+                break
+            seen.add(status)
+        return seen
+
+    def wait_for(
+        self, result: PropertyResult, job_id: str, wanted: frozenset[str], *, after: str | None = None
+    ) -> dict[str, Any]:
+        """Poll until the job's status is in `wanted`; the last job read.
+
+        When the job ends first, `wanted` may still have been reached between polls: a `succeeded` job ran,
+        and events carrying `data.status` (newer than the last event naming `after`) tell the rest; then the
+        ended job is returned.
+        Otherwise an ended job raises `Lost`; the bound reached raises `CouldNotTest`.
+        """
+        started = time.monotonic()
+        delay = min(FIRST_POLL, self.poll_interval)
+        said = started
+        while True:
+            job = self.read(result, job_id)
+            status = job["status"]
+            if status in wanted:
+                return job
+            elapsed = time.monotonic() - started
+            if time.monotonic() - said >= PROGRESS_EVERY:
+                said = time.monotonic()
+                self.progress(
+                    f"  waiting for {job_id} to reach {'/'.join(sorted(wanted))}: {status!r} after {elapsed:.0f} s"
+                )
+            if status in TERMINAL:
+                if (status == "succeeded" and "running" in wanted) or wanted & self.statuses_in_events(job_id, after):
+                    return job
+                raise Lost(f"job {job_id} ended {status!r} after {elapsed:.1f} s, before reaching {sorted(wanted)}")
+            if elapsed > self.wait_timeout:
+                raise CouldNotTest(
+                    f"job {job_id} did not reach {sorted(wanted)} within the wait bound of {self.wait_timeout:g} s "
+                    f"(still {status!r} after {elapsed:.1f} s); raise --wait-timeout for a slow server",
+                    fatal=False,
+                )
+            time.sleep(min(delay, max(0.0, self.deadline - time.monotonic())))
+            delay = min(delay * 1.5, self.poll_interval)
+
+    def create(self, result: PropertyResult, model: str, training_file: str) -> str:
+        """Create a job and remember it for cancelling; a refusal means the run cannot test what needs one."""
+        body = {"model": model, "training_file": training_file, "suffix": "ftjobs-contract"}
+        exchange = self.call("POST", "/fine_tuning/jobs", json=body)
+        answer = json_or_none(exchange.response.content) if exchange.response is not None else None
+        if isinstance(answer, dict) and isinstance(answer.get("id"), str) and exchange.status == 200:
+            self.created.append(answer["id"])  # before any check: whatever it looks like, it gets cancelled
+        if exchange.status in (400, 404, 422):
+            raise CouldNotTest(
+                f"the server refused to create a job ({exchange.status}) with --model {model} and --training-file "
+                f"{training_file}: name a training file the server knows, or test an existing job with "
+                "--pause-job, or run --safe",
+                exchange,
+                fatal=False,
+            )
+        return str(self.expect_job(result, exchange, None)["id"])
