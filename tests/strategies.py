@@ -23,9 +23,14 @@ def schema_document(name: str) -> dict[str, Any]:
     return {"$ref": f"#/components/schemas/{name}", "components": {"schemas": load_spec()["components"]["schemas"]}}
 
 
-def valid(name: str, *, whole_floats: bool = False) -> SearchStrategy[Any]:
-    """Values valid against the named schema; with `whole_floats`, integers may come as `5.0`."""
-    return build(schema_document(name), draft=DRAFT, formats={}, whole_floats=whole_floats)
+def valid(name: str, *, whole_floats: bool = False, closed: bool = False) -> SearchStrategy[Any]:
+    """Values valid against the named schema; with `whole_floats`, integers may come as `5.0`; with `closed`,
+    only the properties the schema declares (for arguments of a function that takes exactly those)."""
+    document = schema_document(name)
+    if closed:
+        schemas = document["components"]["schemas"]
+        document = {**schemas[name], "additionalProperties": False, "components": {"schemas": schemas}}
+    return build(document, draft=DRAFT, formats={}, whole_floats=whole_floats)
 
 
 def validator(name: str) -> jsonschema_rs.Validator:

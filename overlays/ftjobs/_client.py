@@ -24,6 +24,8 @@ from ftjobs._exceptions import (
     APIResponseValidationError,
     APIStatusError,
     APITimeoutError,
+    CreateOutcomeUnknownError,
+    FtjobsError,
     JobEndedError,
     JobWaitTimeout,
     MissingCredentialsError,
@@ -32,7 +34,18 @@ from ftjobs._exceptions import (
 )
 from ftjobs._pagination import AsyncPage, AsyncPaginator, SyncPage
 from ftjobs._parse import DeviationError, deviations, parse
-from ftjobs._retry import RetryableStatus, ambiguous, backoff, should_retry
+from ftjobs._recovery import (
+    CREATED_LOOKUP,
+    UNDECODABLE,
+    Attempts,
+    created_job,
+    now,
+    reached,
+    refused_after_lost_answer,
+    undecodable,
+    unknown_create_message,
+)
+from ftjobs._retry import RetryableStatus, backoff, should_retry
 from ftjobs._version import __version__
 
 if TYPE_CHECKING:
@@ -52,12 +65,6 @@ OPENAI_BASE_URL = "https://api.openai.com/v1"
 DEFAULT_TIMEOUT = httpx.Timeout(600.0, connect=5.0)
 DEFAULT_MAX_RETRIES = 2
 TERMINAL_STATUSES = frozenset({"succeeded", "failed", "cancelled"})
-# A refused retry of a transition is a lost success when the job already shows one of these statuses.
-REACHED = {
-    "pause": frozenset({"paused", "pausing"}),
-    "resume": frozenset({"queued", "running", "resuming"}),
-    "cancel": frozenset({"cancelled"}),
-}
 
 ModelT = TypeVar("ModelT", "FineTuningJob", "FineTuningJobEvent", "FineTuningJobCheckpoint")
 
@@ -131,11 +138,12 @@ def _settings(
     env = os.environ
     if max_retries < 0:
         raise ValueError("max_retries must be 0 or more")
-    explicit_openai = api_key is not None or base_url is not None or env.get("OPENAI_API_KEY")
-    azure = azure_endpoint or (None if explicit_openai else env.get("AZURE_OPENAI_ENDPOINT"))
+    azure = _is_azure(base_url, azure_endpoint, env)
     auth: httpx.Auth
     if azure:
-        resolved = str(base_url) if base_url is not None else azure.rstrip("/") + "/openai/v1"
+        resolved = str(base_url) if base_url is not None else str(azure_endpoint or env["AZURE_OPENAI_ENDPOINT"])
+        if base_url is None:
+            resolved = resolved.rstrip("/") + "/openai/v1"
         if azure_ad_token_provider is not None:
             auth = TokenAuth(azure_ad_token_provider)
         else:
@@ -160,6 +168,24 @@ def _settings(
             auth = KeyAuth(key)
     headers = {"user-agent": f"ftjobs/{__version__}", "accept": "application/json", **(default_headers or {})}
     return _Settings(resolved.rstrip("/"), auth, api_version, max_retries, strict, headers)
+
+
+def _is_azure(base_url: str | httpx.URL | None, azure_endpoint: str | None, env: Mapping[str, str]) -> bool:
+    """Whether the client talks to Azure (`api-key` header): the host the user named wins, arguments first.
+
+    An argument that names a host decides (`azure_endpoint`: Azure, at `base_url` when that is given too;
+    `base_url` alone: bearer, as given). Else the
+    environment: `OPENAI_BASE_URL` or `OPENAI_API_KEY` name OpenAI; otherwise `AZURE_OPENAI_ENDPOINT` names
+    Azure. A key alone names no host, so an `api_key=` never goes to api.openai.com while only Azure is
+    configured. See README's decision table.
+    """
+    if azure_endpoint:
+        return True
+    if base_url is not None:
+        return False
+    if env.get("OPENAI_BASE_URL") or env.get("OPENAI_API_KEY"):
+        return False
+    return bool(env.get("AZURE_OPENAI_ENDPOINT"))
 
 
 class _Base:
@@ -207,18 +233,6 @@ class _Base:
             logger.debug("%s %s", method, request.url)
         return request
 
-    @staticmethod
-    def _maybe_lost(state: list[bool], response: httpx.Response) -> bool:
-        """A refusal after an attempt that may have reached the server: the first may have succeeded."""
-        return state[0] and response.status_code in (400, 409)
-
-    @staticmethod
-    def _lost_answer(transition: str, job: FineTuningJob) -> None:
-        """Signal success when the job already shows the transition's status (see `REACHED`)."""
-        if job.status in REACHED[transition]:
-            logger.info("%s of %s: an earlier attempt succeeded; its answer was lost", transition, job.id)
-            raise _LostAnswer(job)
-
     def _check(self, response: httpx.Response) -> httpx.Response:
         """The answer itself when 2xx; otherwise its typed error, raised."""
         if logger.isEnabledFor(logging.DEBUG):
@@ -247,8 +261,11 @@ class _Base:
         body = decode_body(response)
         media = response.headers.get("content-type", "application/json").split(";")[0].strip().lower()
         if body is None or isinstance(body, str) or not (media == "application/json" or media.endswith("+json")):
+            why = response.extensions.get(UNDECODABLE)
             raise APIResponseValidationError(
-                f"expected a JSON body, got {media or 'no content type'} ({len(response.content)} bytes)",
+                f"the body could not be decoded ({why})"
+                if why
+                else f"expected a JSON body, got {media or 'no content type'} ({len(response.content)} bytes)",
                 response=response,
                 body=body,
             )
@@ -260,6 +277,10 @@ class _Base:
     def _read(self, response: httpx.Response, model: type[ModelT], body: Any, where: str) -> ModelT:
         try:
             result = parse(model, model.__name__, body, strict=self._settings.strict, where=where)
+        except RecursionError:
+            raise APIResponseValidationError(
+                "the answer is nested too deeply to read", response=response, body=None
+            ) from None
         except DeviationError as error:
             listing = "; ".join(map(str, error.deviations))
             raise APIResponseValidationError(
@@ -294,6 +315,36 @@ class _Base:
             logger.warning("%s: the list answer deviates from the contract: %s", response.request.url.path, problems)
         items = [self._read(response, model, item, f"/data/{index}") for index, item in enumerate(data)]
         return items, bool(has_more)
+
+    def _refusal(self, response: httpx.Response, action: str, job_id: str, attempts: Attempts) -> APIStatusError:
+        """The typed refusal, noting that an earlier attempt may have made the transition."""
+        refusal = status_error(response)
+        refusal.add_note(
+            f"An earlier attempt to {action} job {job_id} failed in a way that may have reached the server, "
+            f"so the job may have been {action}d already; {attempts.sent} of {attempts.budget} attempts were used."
+        )
+        if attempts.left <= 0:
+            refusal.add_note(f"No attempt was left to check: retrieve job {job_id} to see its status.")
+            raise refusal
+        return refusal
+
+    @staticmethod
+    def _confirmed(refusal: APIStatusError, action: str, job: FineTuningJob) -> FineTuningJob:
+        """The job when it shows the transition's status (its answer was lost); else the refusal, raised."""
+        if reached(action, job):
+            logger.info("%s of %s: an earlier attempt succeeded; its answer was lost", action, job.id)
+            return job
+        refusal.add_note(f"A read shows the job {job.status!r}: the earlier attempt did not {action} it.")
+        raise refusal
+
+    def _found(
+        self, listed: httpx.Response, body: dict[str, Any], since: float, request: httpx.Request
+    ) -> FineTuningJob | None:
+        jobs, has_more = self._items(listed, _job_model())
+        job = created_job(jobs, has_more, body, since)
+        if job is not None:
+            logger.info("create: an earlier attempt made job %s; its answer was lost", job.id)
+        return job
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r}, auth={self._settings.auth!r}, strict={self.strict})"
@@ -343,6 +394,11 @@ def _retrying(max_retries: int) -> Any:
         wait_max=WAIT_MAX,
         wait_jitter=WAIT_JITTER,
     )
+
+
+def _connection_error(request: httpx.Request, error: httpx.TransportError) -> APIConnectionError:
+    reason = str(error) or type(error).__name__
+    return APIConnectionError(request, message=f"Connection error: {type(error).__name__}: {reason}"[:300])
 
 
 # The openai SDK's pool limits: enough connections for a fan-out of a thousand calls without churn.
@@ -451,69 +507,140 @@ class Client(_Base):
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def _send(self, request: httpx.Request, transition: bool, state: list[bool]) -> httpx.Response:
+    def _exchange(self, request: httpx.Request) -> httpx.Response:
+        """One request: same-origin redirects followed, the body read (an undecodable one left out, saying why)."""
+        response = self._http.send(request, auth=self._settings.auth, follow_redirects=False, stream=True)
+        for _ in range(MAX_REDIRECTS):
+            next_request = _same_origin_redirect(request, response)
+            if next_request is None:
+                break
+            response.close()
+            response = self._http.send(next_request, auth=self._settings.auth, follow_redirects=False, stream=True)
         try:
-            response = self._http.send(request, auth=self._settings.auth, follow_redirects=False)
-            for _ in range(MAX_REDIRECTS):
-                next_request = _same_origin_redirect(request, response)
-                if next_request is None:
-                    break
-                response.close()
-                response = self._http.send(next_request, auth=self._settings.auth, follow_redirects=False)
             response.read()
+        except httpx.DecodingError as error:
+            return undecodable(response, error)
+        finally:
+            response.close()
+        return response
+
+    def _send(self, request: httpx.Request, transition: bool, attempts: Attempts) -> httpx.Response:
+        """One attempt; a failure worth another attempt is raised (and recorded in `attempts`)."""
+        attempts.sent += 1
+        try:
+            response = self._exchange(request)
         except httpx.TransportError as error:
-            state[0] = state[0] or ambiguous(error)
+            attempts.failed(error)
             raise
         if not response.is_success and should_retry(response, transition=transition):
             failure = RetryableStatus(response)
-            state[0] = state[0] or ambiguous(failure)
+            attempts.failed(failure)
             raise failure
+        attempts.last_ambiguous = False
         return response
 
-    def _request(
+    def _call(
         self,
-        method: str,
-        path: str,
+        request: httpx.Request,
+        attempts: Attempts,
         *,
-        params: Mapping[str, Any] | None = None,
-        body: Any = None,
-        transition: str | None = None,
-        job_id: str | None = None,
-    ) -> httpx.Response:
-        request = self._build(self._http, method, path, params, body)
-        state = [False]  # whether a failed attempt may have reached the server
+        transition: bool = False,
+        before_retry: Callable[[], FineTuningJob | None] | None = None,
+    ) -> httpx.Response | FineTuningJob:
+        """Send `request` with retries: the last answer (any status), or what `before_retry` found instead.
+
+        `before_retry` runs before a retry that follows an attempt which may have reached the server; a job
+        it returns ends the call (see `Jobs.create`).
+        """
         try:
             try:
-                response = self._send(request, transition is not None, state)
+                return self._send(request, transition, attempts)
             except (RetryableStatus, httpx.TransportError) as failure:
-                if self._settings.max_retries == 0 or not backoff(failure):
+                if attempts.budget == 1 or backoff(failure) is False:  # a wait of 0 is an immediate retry
                     raise
                 # The first attempt runs outside stamina (most calls need no retry, and building the retry
                 # machinery costs more than the rest of the call); its failure is replayed as stamina's
                 # first attempt, so that stamina alone decides every wait.
                 replay: list[Exception] = [failure]
-                for attempt in _retrying(self._settings.max_retries):
+                for attempt in _retrying(attempts.budget - 1):
                     with attempt:
                         if replay:
                             raise replay.pop() from None
-                        response = self._send(request, transition is not None, state)
+                        if before_retry is not None and attempts.last_ambiguous:
+                            found = before_retry()
+                            if found is not None:
+                                return found
+                        return self._send(request, transition, attempts)
         except RetryableStatus as exhausted:
-            response = exhausted.response
+            return exhausted.response
         except httpx.TimeoutException as error:
             raise APITimeoutError(request) from error
         except httpx.TransportError as error:
-            raise APIConnectionError(request, message=f"Connection error: {type(error).__name__}") from error
-        if transition and job_id and self._maybe_lost(state, response):
-            self._lost_answer(transition, self.fine_tuning.jobs.retrieve(job_id))
-        return self._check(response)
+            raise _connection_error(request, error) from error
+        raise AssertionError("unreachable: stamina either returns an attempt's answer or raises")  # pragma: no cover
 
+    def _request(
+        self, method: str, path: str, *, params: Mapping[str, Any] | None = None, body: Any = None
+    ) -> httpx.Response:
+        """A checked answer (2xx, else its typed error raised), retried as configured."""
+        request = self._build(self._http, method, path, params, body)
+        answer = self._call(request, Attempts(self._settings.max_retries + 1))
+        assert isinstance(answer, httpx.Response)  # noqa: S101 -- no before_retry, so an answer
+        return self._check(answer)
 
-class _LostAnswer(Exception):
-    """A refused retry whose first attempt evidently succeeded: carries the job to return."""
+    def _once(self, method: str, path: str, *, params: Mapping[str, Any] | None = None) -> httpx.Response:
+        """One checked request, never retried (a check inside another call's budget)."""
+        request = self._build(self._http, method, path, params, None)
+        try:
+            return self._check(self._exchange(request))
+        except httpx.TimeoutException as error:
+            raise APITimeoutError(request) from error
+        except httpx.TransportError as error:
+            raise _connection_error(request, error) from error
 
-    def __init__(self, job: FineTuningJob) -> None:
-        super().__init__(job.id)
-        self.job = job
+    def _transition(self, job_id: str, action: str) -> FineTuningJob:
+        request = self._build(self._http, "POST", job_path(job_id, action), None, None)
+        attempts = Attempts(self._settings.max_retries + 1)
+        answer = self._call(request, attempts, transition=True)
+        assert isinstance(answer, httpx.Response)  # noqa: S101 -- no before_retry, so an answer
+        if not refused_after_lost_answer(action, attempts, answer):
+            return self._model(self._check(answer), _job_model())
+        refusal = self._refusal(answer, action, job_id, attempts)
+        try:
+            job = self._model(self._once("GET", job_path(job_id)), _job_model())
+        except FtjobsError as failure:
+            refusal.add_note(f"Reading job {job_id} to check failed too: {failure}")
+            raise refusal from failure
+        return self._confirmed(refusal, action, job)
+
+    def _create(self, body: dict[str, Any]) -> FineTuningJob:
+        request = self._build(self._http, "POST", "/fine_tuning/jobs", None, body)
+        attempts = Attempts(self._settings.max_retries + 1)
+        since = now()
+        try:
+            answer = self._call(request, attempts, before_retry=lambda: self._created(request, body, since))
+        except APIConnectionError:
+            found = self._created(request, body, since) if attempts.last_ambiguous else None
+            if found is None:
+                raise
+            return found
+        if not isinstance(answer, httpx.Response):
+            return answer
+        if not answer.is_success and attempts.last_ambiguous:
+            found = self._created(request, body, since)
+            if found is not None:
+                return found
+        return self._model(self._check(answer), _job_model())
+
+    def _created(self, request: httpx.Request, body: dict[str, Any], since: float) -> FineTuningJob | None:
+        """The job an earlier create attempt made, `None` if it made none; raises when that cannot be told."""
+        try:
+            listed = self._once("GET", "/fine_tuning/jobs", params={"limit": CREATED_LOOKUP})
+            return self._found(listed, body, since, request)
+        except (FtjobsError, LookupError) as failure:
+            if isinstance(failure, CreateOutcomeUnknownError):
+                raise
+            raise CreateOutcomeUnknownError(unknown_create_message(body, since, str(failure)), request) from failure
 
 
 class FineTuning:
@@ -547,8 +674,7 @@ class Jobs:
         body = _create_body(
             model, training_file, hyperparameters, integrations, metadata, method, seed, suffix, validation_file
         )
-        response = self._client._request("POST", "/fine_tuning/jobs", body=body)
-        return self._client._model(response, _job_model())
+        return self._client._create(body)
 
     def retrieve(self, job_id: str) -> FineTuningJob:
         """The job (`GET /fine_tuning/jobs/{id}`)."""
@@ -567,11 +693,7 @@ class Jobs:
         return self._transition(job_id, "cancel")
 
     def _transition(self, job_id: str, action: str) -> FineTuningJob:
-        try:
-            response = self._client._request("POST", job_path(job_id, action), transition=action, job_id=job_id)
-        except _LostAnswer as lost:
-            return lost.job
-        return self._client._model(response, _job_model())
+        return self._client._transition(job_id, action)
 
     def list(self, *, after: str | None = None, limit: int | None = None) -> SyncPage[FineTuningJob]:
         """A page of jobs, newest first; iterating it walks every page."""
@@ -688,58 +810,135 @@ class AsyncClient(_Base):
     async def __aexit__(self, *exc_info: object) -> None:
         await self.close()
 
-    async def _send(self, request: httpx.Request, transition: bool, state: list[bool]) -> httpx.Response:
+    async def _exchange(self, request: httpx.Request) -> httpx.Response:
+        """One request: same-origin redirects followed, the body read (see `Client._exchange`)."""
+        response = await self._http.send(request, auth=self._settings.auth, follow_redirects=False, stream=True)
+        for _ in range(MAX_REDIRECTS):
+            next_request = _same_origin_redirect(request, response)
+            if next_request is None:
+                break
+            await response.aclose()
+            response = await self._http.send(
+                next_request, auth=self._settings.auth, follow_redirects=False, stream=True
+            )
         try:
-            response = await self._http.send(request, auth=self._settings.auth, follow_redirects=False)
-            for _ in range(MAX_REDIRECTS):
-                next_request = _same_origin_redirect(request, response)
-                if next_request is None:
-                    break
-                await response.aclose()
-                response = await self._http.send(next_request, auth=self._settings.auth, follow_redirects=False)
             await response.aread()
+        except httpx.DecodingError as error:
+            return undecodable(response, error)
+        finally:
+            await response.aclose()
+        return response
+
+    async def _send(self, request: httpx.Request, transition: bool, attempts: Attempts) -> httpx.Response:
+        attempts.sent += 1
+        try:
+            response = await self._exchange(request)
         except httpx.TransportError as error:
-            state[0] = state[0] or ambiguous(error)
+            attempts.failed(error)
             raise
         if not response.is_success and should_retry(response, transition=transition):
             failure = RetryableStatus(response)
-            state[0] = state[0] or ambiguous(failure)
+            attempts.failed(failure)
             raise failure
+        attempts.last_ambiguous = False
         return response
 
-    async def _request(
+    async def _call(
         self,
-        method: str,
-        path: str,
+        request: httpx.Request,
+        attempts: Attempts,
         *,
-        params: Mapping[str, Any] | None = None,
-        body: Any = None,
-        transition: str | None = None,
-        job_id: str | None = None,
-    ) -> httpx.Response:
-        request = self._build(self._http, method, path, params, body)
-        state = [False]
+        transition: bool = False,
+        before_retry: Callable[[], Awaitable[FineTuningJob | None]] | None = None,
+    ) -> httpx.Response | FineTuningJob:
+        """See `Client._call`."""
         try:
             try:
-                response = await self._send(request, transition is not None, state)
+                return await self._send(request, transition, attempts)
             except (RetryableStatus, httpx.TransportError) as failure:
-                if self._settings.max_retries == 0 or not backoff(failure):
+                if attempts.budget == 1 or backoff(failure) is False:
                     raise
-                replay: list[Exception] = [failure]  # see Client._request
-                async for attempt in _retrying(self._settings.max_retries):
+                replay: list[Exception] = [failure]  # see Client._call
+                async for attempt in _retrying(attempts.budget - 1):
                     with attempt:
                         if replay:
                             raise replay.pop() from None
-                        response = await self._send(request, transition is not None, state)
+                        if before_retry is not None and attempts.last_ambiguous:
+                            found = await before_retry()
+                            if found is not None:
+                                return found
+                        return await self._send(request, transition, attempts)
         except RetryableStatus as exhausted:
-            response = exhausted.response
+            return exhausted.response
         except httpx.TimeoutException as error:
             raise APITimeoutError(request) from error
         except httpx.TransportError as error:
-            raise APIConnectionError(request, message=f"Connection error: {type(error).__name__}") from error
-        if transition and job_id and self._maybe_lost(state, response):
-            self._lost_answer(transition, await self.fine_tuning.jobs.retrieve(job_id))
-        return self._check(response)
+            raise _connection_error(request, error) from error
+        raise AssertionError("unreachable: stamina either returns an attempt's answer or raises")  # pragma: no cover
+
+    async def _request(
+        self, method: str, path: str, *, params: Mapping[str, Any] | None = None, body: Any = None
+    ) -> httpx.Response:
+        request = self._build(self._http, method, path, params, body)
+        answer = await self._call(request, Attempts(self._settings.max_retries + 1))
+        assert isinstance(answer, httpx.Response)  # noqa: S101 -- no before_retry, so an answer
+        return self._check(answer)
+
+    async def _once(self, method: str, path: str, *, params: Mapping[str, Any] | None = None) -> httpx.Response:
+        request = self._build(self._http, method, path, params, None)
+        try:
+            return self._check(await self._exchange(request))
+        except httpx.TimeoutException as error:
+            raise APITimeoutError(request) from error
+        except httpx.TransportError as error:
+            raise _connection_error(request, error) from error
+
+    async def _transition(self, job_id: str, action: str) -> FineTuningJob:
+        request = self._build(self._http, "POST", job_path(job_id, action), None, None)
+        attempts = Attempts(self._settings.max_retries + 1)
+        answer = await self._call(request, attempts, transition=True)
+        assert isinstance(answer, httpx.Response)  # noqa: S101 -- no before_retry, so an answer
+        if not refused_after_lost_answer(action, attempts, answer):
+            return self._model(self._check(answer), _job_model())
+        refusal = self._refusal(answer, action, job_id, attempts)
+        try:
+            job = self._model(await self._once("GET", job_path(job_id)), _job_model())
+        except FtjobsError as failure:
+            refusal.add_note(f"Reading job {job_id} to check failed too: {failure}")
+            raise refusal from failure
+        return self._confirmed(refusal, action, job)
+
+    async def _create(self, body: dict[str, Any]) -> FineTuningJob:
+        request = self._build(self._http, "POST", "/fine_tuning/jobs", None, body)
+        attempts = Attempts(self._settings.max_retries + 1)
+        since = now()
+
+        async def created() -> FineTuningJob | None:
+            return await self._created(request, body, since)
+
+        try:
+            answer = await self._call(request, attempts, before_retry=created)
+        except APIConnectionError:
+            found = await created() if attempts.last_ambiguous else None
+            if found is None:
+                raise
+            return found
+        if not isinstance(answer, httpx.Response):
+            return answer
+        if not answer.is_success and attempts.last_ambiguous:
+            found = await created()
+            if found is not None:
+                return found
+        return self._model(self._check(answer), _job_model())
+
+    async def _created(self, request: httpx.Request, body: dict[str, Any], since: float) -> FineTuningJob | None:
+        try:
+            listed = await self._once("GET", "/fine_tuning/jobs", params={"limit": CREATED_LOOKUP})
+            return self._found(listed, body, since, request)
+        except (FtjobsError, LookupError) as failure:
+            if isinstance(failure, CreateOutcomeUnknownError):
+                raise
+            raise CreateOutcomeUnknownError(unknown_create_message(body, since, str(failure)), request) from failure
 
 
 class AsyncFineTuning:
@@ -773,8 +972,7 @@ class AsyncJobs:
         body = _create_body(
             model, training_file, hyperparameters, integrations, metadata, method, seed, suffix, validation_file
         )
-        response = await self._client._request("POST", "/fine_tuning/jobs", body=body)
-        return self._client._model(response, _job_model())
+        return await self._client._create(body)
 
     async def retrieve(self, job_id: str) -> FineTuningJob:
         """The job (`GET /fine_tuning/jobs/{id}`)."""
@@ -793,12 +991,7 @@ class AsyncJobs:
         return await self._transition(job_id, "cancel")
 
     async def _transition(self, job_id: str, action: str) -> FineTuningJob:
-        path = job_path(job_id, action)
-        try:
-            response = await self._client._request("POST", path, transition=action, job_id=job_id)
-        except _LostAnswer as lost:
-            return lost.job
-        return self._client._model(response, _job_model())
+        return await self._client._transition(job_id, action)
 
     def list(self, *, after: str | None = None, limit: int | None = None) -> AsyncPaginator[FineTuningJob]:
         """`await` it for the first page of jobs, or `async for` over every job."""

@@ -14,7 +14,8 @@
     │   │   └── InternalServerError      500 and above (520 and 529 included)
     │   ├── APIConnectionError           no answer: connection refused, reset, DNS, protocol error
     │   │   └── APITimeoutError          no answer in time
-    │   └── APIResponseValidationError   a 2xx answer that cannot be read, or (strict=True) deviates
+    │   ├── APIResponseValidationError   a 2xx answer that cannot be read, or (strict=True) deviates
+    │   └── CreateOutcomeUnknownError    a create may have made a job, and whether it did cannot be told
     └── JobWaitError                     `jobs.wait(...)` did not see a wanted status
         ├── JobEndedError                the job ended in a status that was not wanted
         └── JobWaitTimeout               the wait's timeout passed first
@@ -149,6 +150,14 @@ class APIResponseValidationError(APIError):
         self.deviations = tuple(deviations)
 
 
+class CreateOutcomeUnknownError(APIError):
+    """A create attempt may have reached the server and failed, and the list of jobs could not tell whether it
+    made a job. ftjobs does not create again (that could bill a second job): list your jobs to check."""
+
+    def __init__(self, message: str, request: httpx.Request) -> None:
+        super().__init__(message, request)
+
+
 class JobWaitError(FtjobsError):
     """`jobs.wait(...)` stopped before the job reached a wanted status; `job` is the last one seen."""
 
@@ -192,7 +201,7 @@ def status_error(response: httpx.Response) -> APIStatusError:
         message = envelope if isinstance(envelope, str) and envelope else None
     if message is None:
         reason = response.reason_phrase or "unknown status"
-        snippet = response.text[:200].strip() if body is not None else ""
+        snippet = (body if isinstance(body, str) else _decoded(response))[:200].strip() if body is not None else ""
         message = f"HTTP {response.status_code} {reason}" + (f": {snippet}" if snippet else "")
     kind = STATUS_ERRORS.get(response.status_code)
     if kind is None:
@@ -207,11 +216,16 @@ def decode_body(response: httpx.Response) -> Any:
         return None
     try:
         return json.loads(content)
-    except ValueError:
-        try:
-            return response.text
-        except (LookupError, ValueError):  # an unknown or broken charset
-            return content.decode("utf-8", "replace")
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than Python can decode
+        return _decoded(response)
+
+
+def _decoded(response: httpx.Response) -> str:
+    """The body as text, whatever its charset says."""
+    try:
+        return response.text
+    except (LookupError, ValueError):  # an unknown or broken charset
+        return response.content.decode("utf-8", "replace")
 
 
 def _text(value: object) -> str | None:

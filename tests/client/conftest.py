@@ -48,7 +48,9 @@ class Recorder:
         if isinstance(step, Exception):
             raise step
         if isinstance(step, httpx.Response):
-            return httpx.Response(step.status_code, headers=step.headers, content=step.content)
+            # The raw bytes as scripted, not `.content`, which would decode a `content-encoding` here.
+            raw = b"".join(step.stream) if isinstance(step.stream, httpx.ByteStream) else step.content
+            return httpx.Response(step.status_code, headers=step.headers, content=raw)
         return step(request)
 
     def transport(self) -> httpx.MockTransport:

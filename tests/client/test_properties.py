@@ -71,7 +71,7 @@ def test_every_error_envelope_reaches_the_typed_error(body: dict[str, Any], stat
 
 
 @SETTINGS
-@given(request=valid("CreateFineTuningJobRequest", whole_floats=True))
+@given(request=valid("CreateFineTuningJobRequest", whole_floats=True, closed=True))
 def test_every_create_request_sent_validates(request: dict[str, Any]) -> None:
     """Whatever valid arguments `create` gets, the request sent validates against the fragment, with auth."""
     sent: list[httpx.Request] = []
