@@ -93,14 +93,18 @@ def test_bad_credentials_answer_401_envelope(store: JobStore, headers: dict[str,
 
 
 @pytest.mark.parametrize(("method", "suffix", "operation"), JOB_OPERATIONS)
-@pytest.mark.parametrize("job_id", ["ftjob-unknown", "x" * 300, "%E2%9C%93", "a%20b", "..", "%3F", "%23"])
+@pytest.mark.parametrize(
+    "job_id", ["ftjob-unknown", "x" * 300, "%E2%9C%93", "a%20b", "..", "%3F", "%23", "a%2Fb", "%2F%2E%2E%2F"]
+)
 def test_unknown_ids_answer_404_envelope(
     http: TestClient, method: str, suffix: str, operation: str, job_id: str
 ) -> None:
-    """An unknown, absurdly long or oddly encoded id answers 404 with the envelope on every job operation."""
+    """An unknown, absurdly long or oddly encoded id (an encoded `/` too) answers the same 404 job envelope."""
     response = http.request(method, f"/fine_tuning/jobs/{job_id}{suffix}")
     assert response.status_code == 404
     assert response.json()["error"]["message"]
+    if job_id != "..":
+        assert response.json()["error"]["code"] == "fine_tune_not_found"
     if job_id != "..":  # `..` is normalised away by the client: the request names another path
         assert response_errors(operation, response) == []
 

@@ -142,3 +142,42 @@ class ReferenceServerMachine(RuleBasedStateMachine):
 
 ReferenceServerMachine.TestCase.settings = settings(max_examples=60, stateful_step_count=30, deadline=None)
 TestReferenceServer = ReferenceServerMachine.TestCase
+
+
+class _ScriptedClock(ManualClock):
+    """A clock that moves on by `step` seconds every time it is read: two readings in one operation disagree."""
+
+    def __init__(self, step: float) -> None:
+        super().__init__()
+        self.step = step
+
+    def now(self) -> float:
+        reading = super().now()
+        self.advance(self.step)
+        return reading
+
+
+def test_a_transition_reads_the_clock_once() -> None:
+    """Pause decides and acts at one clock reading: a job still running at it is paused at it, not after its end."""
+    clock = _ScriptedClock(step=0.0)
+    start = clock.now()
+    store = JobStore(clock=clock, timings=Timings(validating_files=0.0, queued=0.0, running=10.0))
+    job_id = store.create({"model": "m", "training_file": "f"})["id"]
+    clock.advance(9.5)
+    clock.step = 1.0  # this reading says 9.5 s (running), the next one 10.5 s (past the end of training)
+    assert store.pause(job_id)["status"] == "paused"
+    paused = [event for event in store.list_events(job_id, limit=100)[0] if event["data"].get("status") == "paused"]
+    assert [event["created_at"] for event in paused] == [int(start + 9.5)]
+    assert store.retrieve(job_id)["status"] == "paused"
+
+
+def test_fail_counts_the_running_stretch_as_cancel_does() -> None:
+    """fail() of a running job records the tokens trained so far, like cancel."""
+    results = {}
+    for end in ("fail", "cancel"):
+        clock = ManualClock()
+        store = JobStore(clock=clock, timings=Timings(validating_files=0.0, queued=0.0, running=10.0))
+        job_id = store.create({"model": "m", "training_file": "f"})["id"]
+        clock.advance(5.0)
+        results[end] = getattr(store, end)(job_id)["trained_tokens"]
+    assert results["fail"] == results["cancel"] > 0

@@ -11,9 +11,11 @@ from __future__ import annotations
 import hmac
 import json
 import math
+import re
 import secrets
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
+from urllib.parse import unquote
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -26,6 +28,10 @@ from ftjobs._spec import load_spec, schema_validator
 from ftjobs.testing._store import JobNotFound, JobStore, TransitionForbidden
 
 MAX_BODY_BYTES = 1 << 20
+# A job operation's path as sent (undecoded), so that an id containing an encoded `/` is still one id.
+JOB_PATH = re.compile(
+    r"^(?:/openai)?/v1/fine_tuning/jobs/(?P<id>[^/]+)(?:/(?:pause|resume|cancel|events|checkpoints))?$"
+)
 MAX_ID_LENGTH = 256
 API_VERSIONS = frozenset({"v1", "preview"})
 
@@ -162,9 +168,23 @@ def create_app(store: JobStore | None = None, *, api_keys: Iterable[str] = ("sk-
         Route(job + "/events", operation(events), methods=["GET"]),
         Route(job + "/checkpoints", operation(checkpoints), methods=["GET"]),
     ]
+
+    async def routing_refusal(request: Request, exc: Exception) -> Response:
+        """Routing refusals in the envelope; an id with an encoded `/` is an unknown id like any other."""
+        if not isinstance(exc, HTTPException):  # Starlette routes only HTTPException here
+            raise TypeError(exc)
+        encoded = JOB_PATH.match(request.scope.get("raw_path", b"").decode("latin-1"))
+        if exc.status_code == 404 and encoded is not None:
+            try:
+                authenticate(request)
+            except ApiError as error:
+                return error.response()
+            return _not_found(unquote(encoded.group("id"))[:MAX_ID_LENGTH]).response()
+        return await _http_exception(request, exc)
+
     app = Starlette(
         routes=[Mount("/v1", routes=routes), Mount("/openai/v1", routes=routes)],
-        exception_handlers={HTTPException: _http_exception, Exception: _server_error},
+        exception_handlers={HTTPException: routing_refusal, Exception: _server_error},
     )
     app.state.store = jobs
     app.add_middleware(_RequestId)

@@ -191,10 +191,13 @@ class JobStore:
     def fail(self, job_id: str, *, code: str = "server_error", message: str = "The job failed.") -> dict[str, Any]:
         """Make a non-terminal job fail now, with this error (for users' tests of failure paths)."""
         with self._lock:
-            record = self._current(job_id)
+            now = self.clock.now()  # one reading: the job is brought to it, and fails at it
+            record = self._current(job_id, now)
             if record.job["status"] in TERMINAL:
                 raise TransitionForbidden(job_id, "fail", record.job["status"])
-            self._finish(record, "failed", self.clock.now(), error={"code": code, "message": message, "param": None})
+            if record.job["status"] == "running":
+                record.trained += now - record.since  # the running stretch counts, as on cancel
+            self._finish(record, "failed", now, error={"code": code, "message": message, "param": None})
             return copy.deepcopy(record.job)
 
     def list_jobs(self, *, after: str | None = None, limit: int = 20) -> tuple[list[dict[str, Any]], bool]:
@@ -229,11 +232,11 @@ class JobStore:
     def _transition(self, job_id: str, operation: str) -> dict[str, Any]:
         allowed, target = TRANSITIONS[operation]
         with self._lock:
-            record = self._current(job_id)
+            now = self.clock.now()  # one reading: the job is brought to it, and the decision made at it
+            record = self._current(job_id, now)
             job = record.job
             if job["status"] not in allowed:
                 raise TransitionForbidden(job_id, operation, job["status"])
-            now = self.clock.now()
             if operation == "cancel":
                 if job["status"] == "running":
                     record.trained += now - record.since
@@ -246,12 +249,12 @@ class JobStore:
                 self._set_status(record, target, now, "Fine-tuning job resumed")
             return copy.deepcopy(job)
 
-    def _current(self, job_id: str) -> _Record:
-        """The job's record, brought up to the clock's present (caller holds the lock)."""
+    def _current(self, job_id: str, now: float | None = None) -> _Record:
+        """The job's record, brought up to `now` (the clock's present by default; caller holds the lock)."""
         record = self._records.get(job_id)
         if record is None:
             raise JobNotFound(job_id)
-        self._advance(record, self.clock.now())
+        self._advance(record, self.clock.now() if now is None else now)
         return record
 
     def _advance(self, record: _Record, now: float) -> None:
