@@ -4,16 +4,24 @@ from __future__ import annotations
 
 import contextlib
 import socket
+import sys
+from typing import NoReturn
 
 import click
+
+from ftjobs._cli_common import SHARED_OPTIONS_HELP
 
 DEFAULT_TEST_KEY = "sk-ftjobs-test"
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="ftjobs")
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=SHARED_OPTIONS_HELP)
+@click.version_option(package_name="ftjobs", prog_name="ftjobs")
 def main() -> None:
-    """ftjobs: pause, resume and watch fine-tuning jobs; serve and test the fine-tuning jobs API."""
+    """ftjobs: create, pause, resume and watch fine-tuning jobs; serve and test the fine-tuning jobs API.
+
+    Exit codes: 0 done; 1 a call failed or the job ended as not wanted; 2 a usage error; 130 Ctrl-C.
+    `ftjobs contract` has its own (see `ftjobs contract --help`).
+    """
 
 
 @main.command()
@@ -39,8 +47,8 @@ def serve(host: str, port: int, api_key: str, step_seconds: float) -> None:
         import uvicorn
 
         from ftjobs.testing import JobStore, Timings, create_app
-    except ImportError as missing:  # pragma: no cover - depends on the installed extras
-        raise click.ClickException(f"{missing}. Install the server extra: pip install 'ftjobs[server]'") from None
+    except ImportError as missing:
+        missing_extra(missing, "server", "serve")
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     # IPPROTO_TCP, not 0: asyncio turns Nagle off (TCP_NODELAY) only on sockets that say they are TCP;
     # without it every answer waits ~40 ms for a delayed ACK.
@@ -68,6 +76,16 @@ def serve(host: str, port: int, api_key: str, step_seconds: float) -> None:
     with contextlib.suppress(KeyboardInterrupt):
         uvicorn.Server(config).run(sockets=[listener])
     click.echo("stopped")
+
+
+def missing_extra(missing: ImportError, extra: str, command: str) -> NoReturn:
+    """One line saying which `pip install` brings what `command` needs; exit 2."""
+    click.echo(
+        f"ftjobs {command}: {missing.name or missing} is not installed: pip install 'ftjobs[{extra}]' "
+        "(from a checkout: pip install '.[server,contract]')",
+        err=True,
+    )
+    sys.exit(2)
 
 
 def _register_job_commands() -> None:

@@ -6,7 +6,6 @@ import contextlib
 import os
 import sys
 from pathlib import Path
-from typing import NoReturn
 
 import click
 
@@ -145,10 +144,12 @@ def contract(
     report_dir: Path,
 ) -> None:
     """Test a fine-tuning jobs server against the contract. Exit 0 conforms, 1 does not, 2 could not test."""
+    from ftjobs._cli import missing_extra
+
     try:
         from ftjobs.contract import ContractOptions, run_contract
     except ImportError as missing:
-        _missing_extra(missing, "contract")
+        missing_extra(missing, "contract", "contract")
     if base_url is not None and api_key is None:
         api_key = os.environ.get("AZURE_OPENAI_API_KEY" if auth == "api-key" else "OPENAI_API_KEY")
         if not api_key:
@@ -159,7 +160,7 @@ def contract(
             try:
                 from ftjobs.testing import contract_server
             except ImportError as missing:
-                _missing_extra(missing, "server")
+                missing_extra(missing, "server", "contract")
             base_url, api_key = stack.enter_context(contract_server(api_key=api_key, azure_style=auth == "api-key"))
             poll_interval = min(poll_interval, 0.05)
             still_seconds = min(still_seconds, 1.0)
@@ -196,12 +197,3 @@ def contract(
             sys.exit(130)
     click.echo(report.summary())
     sys.exit(int(report.outcome))
-
-
-def _missing_extra(missing: ImportError, extra: str) -> NoReturn:
-    click.echo(
-        f"ftjobs contract: {missing.name or missing} is not installed: pip install 'ftjobs[{extra}]' "
-        "(from a checkout: pip install '.[server,contract]')",
-        err=True,
-    )
-    sys.exit(2)

@@ -26,9 +26,11 @@ from ftjobs._exceptions import (
     APITimeoutError,
     CreateOutcomeUnknownError,
     FtjobsError,
+    InternalServerError,
     JobEndedError,
     JobWaitTimeout,
     MissingCredentialsError,
+    RateLimitError,
     decode_body,
     status_error,
 )
@@ -229,22 +231,10 @@ class _Base:
                 headers=headers,
                 extensions={"timeout": http.timeout.as_dict()},
             )
-        if logger.isEnabledFor(logging.DEBUG):
-            logger.debug("%s %s", method, request.url)
         return request
 
     def _check(self, response: httpx.Response) -> httpx.Response:
         """The answer itself when 2xx; otherwise its typed error, raised."""
-        if logger.isEnabledFor(logging.DEBUG):
-            logger.debug(
-                "%s %s -> %s\n  request headers: %s\n  response headers: %s\n  body: %s",
-                response.request.method,
-                response.request.url,
-                response.status_code,
-                redacted(response.request.headers),
-                redacted(response.headers),
-                response.text[:2000],
-            )
         if response.is_success:
             return response
         if response.is_redirect:
@@ -396,6 +386,22 @@ def _retrying(max_retries: int) -> Any:
     )
 
 
+def _log_exchange(request: httpx.Request, response: httpx.Response | None, failure: Exception | None) -> None:
+    """One DEBUG entry per attempt: the request line and the answer (or the failure), credentials redacted."""
+    if response is None:
+        logger.debug("%s %s -> no answer: %s: %s", request.method, request.url, type(failure).__name__, failure)
+        return
+    logger.debug(
+        "%s %s -> %s\n  request headers: %s\n  response headers: %s\n  body: %s",
+        request.method,
+        request.url,
+        response.status_code,
+        redacted(request.headers),
+        redacted(response.headers),
+        response.content[:2000].decode("utf-8", "replace"),
+    )
+
+
 def _connection_error(request: httpx.Request, error: httpx.TransportError) -> APIConnectionError:
     reason = str(error) or type(error).__name__
     return APIConnectionError(request, message=f"Connection error: {type(error).__name__}: {reason}"[:300])
@@ -427,6 +433,7 @@ class _Waiter:
         timeout: float,
         poll_interval: float,
         on_update: Callable[[FineTuningJob], object] | None,
+        on_outage: Callable[[Exception | None], object] | None = None,
     ) -> None:
         self.wanted = frozenset([until] if isinstance(until, str) else until)
         if not self.wanted or not all(isinstance(status, str) and status for status in self.wanted):
@@ -434,6 +441,29 @@ class _Waiter:
         self.job_id, self.timeout, self.poll_interval, self.on_update = job_id, timeout, poll_interval, on_update
         self.deadline = time.monotonic() + timeout
         self.last: str | None = None
+        self.on_outage = on_outage
+        self.down: Exception | None = None  # the failure that started the current outage
+
+    def unreachable(self, error: Exception) -> float:
+        """The server failed to answer (after the call's retries): the seconds until the next poll, or raise."""
+        if self.down is None:
+            self.down = error
+            logger.warning("wait for %s: the server does not answer (%s); still waiting", self.job_id, error)
+            if self.on_outage is not None:
+                self.on_outage(error)
+        remaining = self.deadline - time.monotonic()
+        if remaining <= 0:
+            raise JobWaitTimeout(
+                f"job {self.job_id}: the server did not answer for the rest of the {self.timeout:g} s wait", None
+            ) from error
+        return min(self.poll_interval or 1.0, remaining)
+
+    def reachable(self) -> None:
+        if self.down is not None:
+            self.down = None
+            logger.warning("wait for %s: the server answers again", self.job_id)
+            if self.on_outage is not None:
+                self.on_outage(None)
 
     def observe(self, job: FineTuningJob, response: httpx.Response) -> float | None:
         """`None` when the job is in a wanted status; else the seconds until the next poll. Raises when done waiting."""
@@ -527,11 +557,16 @@ class Client(_Base):
     def _send(self, request: httpx.Request, transition: bool, attempts: Attempts) -> httpx.Response:
         """One attempt; a failure worth another attempt is raised (and recorded in `attempts`)."""
         attempts.sent += 1
+        debug = logger.isEnabledFor(logging.DEBUG)
         try:
             response = self._exchange(request)
         except httpx.TransportError as error:
+            if debug:
+                _log_exchange(request, None, error)
             attempts.failed(error)
             raise
+        if debug:
+            _log_exchange(request, response, None)
         if not response.is_success and should_retry(response, transition=transition):
             failure = RetryableStatus(response)
             attempts.failed(failure)
@@ -726,16 +761,24 @@ class Jobs:
         timeout: float = 3600.0,
         poll_interval: float = 5.0,
         on_update: Callable[[FineTuningJob], object] | None = None,
+        on_outage: Callable[[Exception | None], object] | None = None,
     ) -> FineTuningJob:
         """Poll the job until its status is one of `until`; returns that job.
 
         Waits `poll_interval` seconds between polls, or what the server's `openai-poll-after-ms` says.
-        `on_update(job)` is called whenever the status changes (and for the first poll). Raises
+        `on_update(job)` is called whenever the status changes (and for the first poll). An outage —
+        connection errors, timeouts, 429 and 5xx that outlast the call's retries — is waited out until
+        `timeout`; `on_outage(error)` is called when one starts, `on_outage(None)` when it ends. Raises
         `JobEndedError` as soon as the job ends in a status not wanted, `JobWaitTimeout` after `timeout`.
         """
-        waiter = _Waiter(job_id, until, timeout, poll_interval, on_update)
+        waiter = _Waiter(job_id, until, timeout, poll_interval, on_update, on_outage)
         while True:
-            response = self._client._request("GET", job_path(job_id))
+            try:
+                response = self._client._request("GET", job_path(job_id))
+            except (APIConnectionError, InternalServerError, RateLimitError) as error:
+                time.sleep(waiter.unreachable(error))
+                continue
+            waiter.reachable()
             job = self._client._model(response, _job_model())
             delay = waiter.observe(job, response)
             if delay is None:
@@ -831,11 +874,16 @@ class AsyncClient(_Base):
 
     async def _send(self, request: httpx.Request, transition: bool, attempts: Attempts) -> httpx.Response:
         attempts.sent += 1
+        debug = logger.isEnabledFor(logging.DEBUG)
         try:
             response = await self._exchange(request)
         except httpx.TransportError as error:
+            if debug:
+                _log_exchange(request, None, error)
             attempts.failed(error)
             raise
+        if debug:
+            _log_exchange(request, response, None)
         if not response.is_success and should_retry(response, transition=transition):
             failure = RetryableStatus(response)
             attempts.failed(failure)
@@ -1016,13 +1064,19 @@ class AsyncJobs:
         timeout: float = 3600.0,
         poll_interval: float = 5.0,
         on_update: Callable[[FineTuningJob], object] | None = None,
+        on_outage: Callable[[Exception | None], object] | None = None,
     ) -> FineTuningJob:
         """Poll the job until its status is one of `until` (see `Jobs.wait`)."""
         import asyncio
 
-        waiter = _Waiter(job_id, until, timeout, poll_interval, on_update)
+        waiter = _Waiter(job_id, until, timeout, poll_interval, on_update, on_outage)
         while True:
-            response = await self._client._request("GET", job_path(job_id))
+            try:
+                response = await self._client._request("GET", job_path(job_id))
+            except (APIConnectionError, InternalServerError, RateLimitError) as error:
+                await asyncio.sleep(waiter.unreachable(error))
+                continue
+            waiter.reachable()
             job = self._client._model(response, _job_model())
             delay = waiter.observe(job, response)
             if delay is None:

@@ -28,6 +28,7 @@ No error's text ever contains a credential.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -201,7 +202,7 @@ def status_error(response: httpx.Response) -> APIStatusError:
         message = envelope if isinstance(envelope, str) and envelope else None
     if message is None:
         reason = response.reason_phrase or "unknown status"
-        snippet = (body if isinstance(body, str) else _decoded(response))[:200].strip() if body is not None else ""
+        snippet = _snippet(body if isinstance(body, str) else _decoded(response)) if body is not None else ""
         message = f"HTTP {response.status_code} {reason}" + (f": {snippet}" if snippet else "")
     kind = STATUS_ERRORS.get(response.status_code)
     if kind is None:
@@ -218,6 +219,16 @@ def decode_body(response: httpx.Response) -> Any:
         return json.loads(content)
     except (ValueError, RecursionError):  # not JSON, or nested deeper than Python can decode
         return _decoded(response)
+
+
+def _snippet(text: str) -> str:
+    """One line of a body that is not the envelope: an HTML page's title, else its first words."""
+    title = re.search(r"<title[^>]*>(.*?)</title>", text[:20_000], re.IGNORECASE | re.DOTALL)
+    if title is not None and title.group(1).strip():
+        text = title.group(1)
+    elif "<" in text[:200]:
+        text = re.sub(r"<[^>]*>", " ", text[:2000])
+    return " ".join(text.split())[:200]
 
 
 def _decoded(response: httpx.Response) -> str:

@@ -124,7 +124,14 @@ def test_pause_with_wait(server: LiveServer) -> None:
     [
         (["status", "ftjob-nope"], 1, "404 Fine-tuning job 'ftjob-nope' not found. (request id req_"),
         (["pause", "ftjob-nope", "--api-key", "sk-wrong"], 1, "401 Incorrect API key provided. (request id req_"),
-        (["status", "ftjob-nope", "--base-url", "http://127.0.0.1:9/v1"], 1, "Connection error"),
+        (
+            ["status", "ftjob-nope", "--base-url", "http://127.0.0.1:9/v1"],
+            1,
+            "cannot reach http://127.0.0.1:9/v1/fine_tuning/jobs/ftjob-nope: connection refused",
+        ),
+        (["status", "ftjob-nope", "--base-url", "127.0.0.1:9/v1"], 2, "--base-url must be an http(s) URL"),
+        (["list", "--status", "bogus"], 2, "unknown status 'bogus'. Known: pending, validating_files"),
+        (["wait", "x", "--until", "pasued"], 2, "unknown status 'pasued'. Did you mean 'paused'?"),
         (["status", ""], 2, "non-empty job id"),
         (["wait", "x"], 2, "Missing option '--until'"),
         (["list", "--limit", "0"], 2, "Invalid value for '--limit'"),
@@ -164,7 +171,7 @@ def test_missing_key_without_a_terminal_is_a_usage_error(monkeypatch: pytest.Mon
 def test_key_prompt_is_not_echoed(server: LiveServer, monkeypatch: pytest.MonkeyPatch) -> None:
     """On a terminal without a key, the key is asked for and not echoed."""
     monkeypatch.delenv("OPENAI_API_KEY")
-    monkeypatch.setattr("ftjobs._cli_jobs._interactive", lambda: True)
+    monkeypatch.setattr("ftjobs._cli_common._interactive", lambda: True)
     result = CliRunner().invoke(main, ["list"], input=server.api_key + "\n")
     assert result.exit_code == 0, result.output
     assert "API key" in result.output

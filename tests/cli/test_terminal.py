@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import pty
 import select
+import signal
 import subprocess
 import sys
 import time
@@ -60,3 +61,30 @@ def test_live_status_line_on_a_terminal() -> None:
     assert "\r" in screen or "\x1b[" in screen  # the line is redrawn in place
     assert "1s" in screen  # the elapsed time moved on while waiting
     assert f"{job_id}  paused  after" in screen
+
+
+def test_ctrl_c_while_waiting_clears_the_line_and_exits_130() -> None:
+    """Ctrl-C on a terminal: the live line is cleared, one line says what was interrupted, exit 130."""
+    with live_server(JobStore(timings=Timings(validating_files=0.0, queued=0.0, running=600.0))) as server:
+        job_id = str(server.store.create({"model": "gpt-4o-mini", "training_file": "file-abc"})["id"])
+        env = {**os.environ, "OPENAI_API_KEY": server.api_key, "OPENAI_BASE_URL": server.base_url, "COLUMNS": "120"}
+        env.pop("NO_COLOR", None)
+        master, slave = pty.openpty()
+        command = [str(Path(sys.executable).parent / "ftjobs"), "wait", job_id, "--until", "paused"]
+        with subprocess.Popen(  # noqa: S603 -- our console script
+            command, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True
+        ) as process:
+            os.close(slave)
+            read_until(master, process, 30, wanted=(b"waiting for paused",))
+            os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C does to the terminal's foreground group
+            after = read_until(master, process, 10)
+            process.wait(10)
+        os.close(master)
+        status = server.store.retrieve(job_id)["status"]
+    screen = after.decode("utf-8", "replace")
+    assert process.returncode == 130
+    assert f"ftjobs: interrupted wait of {job_id}; no job was changed" in screen
+    assert "Aborted" not in screen
+    assert "Traceback" not in screen
+    assert "\x1b[2K" in screen or "\r" in screen  # the live line is erased before the message
+    assert status == "running"

@@ -1,0 +1,364 @@
+"""What the job commands share: the connection options and the session, errors as one line with an exit code,
+Ctrl-C, statuses checked against the contract, and waiting with a live line that rides out outages.
+
+Exit codes: 0 done; 1 a call failed, or the job ended (or timed out) in a status that was not wanted;
+2 a usage error (bad arguments, an unknown status, no credentials); 130 interrupted (Ctrl-C).
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import logging
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from functools import cache, wraps
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+if TYPE_CHECKING:
+    import httpx
+
+    from ftjobs import APIError, Client, FineTuningJob
+
+F = TypeVar("F", bound=Callable[..., Any])
+SHARED_OPTIONS_HELP = """\b
+Every job command also takes:
+  --base-url URL        API base URL (env OPENAI_BASE_URL), e.g. http://127.0.0.1:8000/v1
+  --api-key KEY         else OPENAI_API_KEY / AZURE_OPENAI_API_KEY, else a prompt
+  --azure-endpoint URL  Azure OpenAI endpoint (env AZURE_OPENAI_ENDPOINT)
+  --api-version V       Azure api-version (v1 or preview)
+  --json                print the server's JSON exactly as received
+  -v, --verbose         log each HTTP exchange and each retry to stderr
+"""
+
+
+class Session:
+    """One command's client, plus the raw answers it received (for `--json`)."""
+
+    def __init__(self, client: Client, answers: list[httpx.Response], as_json: bool) -> None:
+        self.client = client
+        self.answers = answers
+        self.as_json = as_json
+
+    def raw(self) -> Any:
+        """The last answer's JSON, exactly as the server sent it."""
+        return json.loads(self.answers[-1].content)
+
+    def raw_items(self) -> list[Any]:
+        """The `data` items of every list answer received, in order."""
+        items: list[Any] = []
+        for answer in self.answers:
+            body = json.loads(answer.content)
+            if isinstance(body, dict) and isinstance(body.get("data"), list):
+                items += body["data"]
+        return items
+
+
+class Interrupted(Exception):
+    """What a Ctrl-C interrupted, in words (`the job was not changed`, or what to check)."""
+
+
+def api_command(action: str) -> Callable[[F], F]:
+    """Add the connection options to a command; turn ftjobs errors into one line and an exit code.
+
+    `action` says what Ctrl-C interrupts: "read" (nothing changed) or a state change (check the job).
+    """
+
+    def decorate(function: F) -> F:
+        options = [
+            click.option("--base-url", envvar="OPENAI_BASE_URL", help="API base URL (env OPENAI_BASE_URL)."),
+            click.option(
+                "--api-key",
+                help="API key; else OPENAI_API_KEY or AZURE_OPENAI_API_KEY, else a prompt on a terminal.",
+            ),
+            click.option(
+                "--azure-endpoint",
+                envvar="AZURE_OPENAI_ENDPOINT",
+                help="Azure OpenAI endpoint (env AZURE_OPENAI_ENDPOINT).",
+            ),
+            click.option("--api-version", help="Azure `api-version` query parameter (v1 or preview)."),
+            click.option("--json", "as_json", is_flag=True, help="Print the server's JSON exactly as received."),
+            click.option("-v", "--verbose", is_flag=True, help="Log each HTTP exchange and retry to stderr."),
+        ]
+
+        @wraps(function)
+        def run(**kwargs: Any) -> None:
+            from ftjobs import APIError, FtjobsError, JobWaitError
+
+            _logging(kwargs.pop("verbose"))
+            as_json = kwargs.pop("as_json")
+            base_url = kwargs.pop("base_url")
+            try:
+                with _session(
+                    base_url, kwargs.pop("api_key"), kwargs.pop("azure_endpoint"), kwargs.pop("api_version"), as_json
+                ) as session:
+                    function(session, **kwargs)
+            except KeyboardInterrupt:
+                job_id = kwargs.get("job_id")
+                command = click.get_current_context().info_name or function.__name__
+                what = f"{command} of {job_id}" if job_id else command
+                if action == "read":
+                    click.echo(f"ftjobs: interrupted {what}; no job was changed", err=True)
+                else:
+                    click.echo(
+                        f"ftjobs: interrupted {what}; the {action} may or may not have reached the server: "
+                        f"check with `ftjobs status {job_id or 'JOB_ID'}`",
+                        err=True,
+                    )
+                sys.exit(130)
+            except JobWaitError as ended:
+                if ended.job is not None and as_json:
+                    click.echo(json.dumps(ended.job.to_dict(), indent=2))
+                click.echo(f"ftjobs: {ended}", err=True)
+                sys.exit(1)
+            except APIError as failed:
+                click.echo(f"ftjobs: {one_line(failed, base_url)}", err=True)
+                sys.exit(1)
+            except (FtjobsError, ValueError) as misconfigured:  # no credentials, an empty job id
+                click.echo(f"ftjobs: {misconfigured}", err=True)
+                sys.exit(2)
+
+        for option in reversed(options):
+            run = option(run)
+        return run  # type: ignore[return-value]
+
+    return decorate
+
+
+def _logging(verbose: bool) -> None:
+    """-v: each exchange once (the client's DEBUG lines), each retry once with its attempt, wait and cause."""
+    from stamina.instrumentation import RetryDetails, set_on_retry_hooks
+
+    logger = logging.getLogger("ftjobs")
+    if not verbose:
+        set_on_retry_hooks([])  # stamina would log each retry on stderr; only --verbose shows them
+        return
+
+    def retried(details: RetryDetails) -> None:
+        cause = details.caused_by
+        shown = f"HTTP {cause.response.status_code}" if hasattr(cause, "response") else type(cause).__name__
+        logger.info("retry %d in %.1f s after %s", details.retry_num, details.wait_for, shown)
+
+    set_on_retry_hooks([retried])
+    if not any(getattr(handler, "ftjobs_cli", False) for handler in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        handler.ftjobs_cli = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    logger.propagate = False
+
+
+def one_line(error: APIError, base_url: str | None) -> str:
+    """An API error as one line: status, message, request id; the URL and reason for connection failures."""
+    from ftjobs import APIConnectionError, NotFoundError
+
+    if isinstance(error, APIConnectionError):
+        return f"cannot reach {error.request.url.copy_with(query=None)}: {_reason(error)}"
+    status = f"{error.status_code} " if error.status_code else ""
+    where = f" (request id {error.request_id})" if error.request_id else ""
+    message = " ".join(str(error.message).split())[:300]
+    hint = ""
+    if isinstance(error, NotFoundError) and error.code is None:
+        path = error.request.url.path
+        if "/v1/" not in path:
+            hint = " — the base URL usually ends in /v1 (OpenAI) or /openai/v1 (Azure)"
+    return f"{status}{message}{where}{hint}"
+
+
+def _reason(error: APIError) -> str:
+    from ftjobs import APITimeoutError
+
+    cause = error.__cause__
+    text = f"{type(cause).__name__}: {cause}" if cause is not None else error.message
+    lowered = text.lower()
+    if isinstance(error, APITimeoutError) or "timeout" in lowered:
+        return "no answer in time (timeout)"
+    if "name or service not known" in lowered or "nodename nor servname" in lowered or "name resolution" in lowered:
+        return "the host name could not be resolved"
+    if "ssl" in lowered or "certificate" in lowered or "tls" in lowered:
+        return f"TLS failed ({' '.join(str(cause).split())[:120]})"
+    if "refused" in lowered:
+        return "connection refused (is the server running?)"
+    return " ".join(text.split())[:200]
+
+
+@contextmanager
+def _session(
+    base_url: str | None, api_key: str | None, azure_endpoint: str | None, api_version: str | None, as_json: bool
+) -> Iterator[Session]:
+    import httpx
+
+    from ftjobs import Client
+
+    for name, url in (("--base-url", base_url), ("--azure-endpoint", azure_endpoint)):
+        if url is not None and (httpx.URL(url).scheme not in ("http", "https") or not httpx.URL(url).host):
+            raise click.UsageError(f"{name} must be an http(s) URL, e.g. http://127.0.0.1:8000/v1 (got {url!r})")
+    azure = bool(azure_endpoint) and not base_url
+    if api_key is None:
+        api_key = os.environ.get("AZURE_OPENAI_API_KEY" if azure else "OPENAI_API_KEY") or os.environ.get(
+            "OPENAI_API_KEY"
+        )
+    if not api_key:
+        if not _interactive():
+            raise click.UsageError("no API key: pass --api-key or set OPENAI_API_KEY (Azure: AZURE_OPENAI_API_KEY)")
+        api_key = click.prompt("API key", hide_input=True)
+    answers: list[httpx.Response] = []
+
+    def keep(response: httpx.Response) -> None:
+        response.read()
+        if response.is_success:
+            answers.append(response)
+
+    http = httpx.Client(timeout=httpx.Timeout(600.0, connect=5.0), event_hooks={"response": [keep]})
+    with (
+        http,
+        Client(
+            api_key=api_key,
+            base_url=base_url,
+            azure_endpoint=azure_endpoint if azure else None,
+            api_version=api_version,
+            http_client=http,
+        ) as client,
+    ):
+        yield Session(client, answers, as_json)
+
+
+def _interactive() -> bool:
+    """Whether a person can be asked for the key."""
+    return sys.stdin.isatty()
+
+
+# -- statuses -----------------------------------------------------------------------------------------
+
+
+@cache
+def known_statuses() -> tuple[str, ...]:
+    """The job statuses the contract names (the fragment's enum)."""
+    from ftjobs._spec import load_spec
+
+    schemas = load_spec()["components"]["schemas"]
+    schema = schemas["FineTuningJob"]["properties"]["status"]
+    while "$ref" in schema:
+        schema = schemas[schema["$ref"].rsplit("/", 1)[-1]]
+    enum: list[str] = schema.get("enum") or next(
+        (part["enum"] for part in schema.get("anyOf", []) + schema.get("oneOf", []) if "enum" in part), []
+    )
+    return tuple(enum)
+
+
+def statuses(value: str) -> frozenset[str]:
+    """Comma-separated statuses, any case, each one the contract names; else a usage error with the closest."""
+    wanted = frozenset(part.strip().lower() for part in value.split(",") if part.strip())
+    if not wanted:
+        raise click.BadParameter("name at least one status, e.g. paused,running")
+    known = known_statuses()
+    for status in sorted(wanted - set(known)):
+        close = difflib.get_close_matches(status, known, n=1)
+        suggestion = f" Did you mean {close[0]!r}?" if close else ""
+        raise click.BadParameter(f"unknown status {status!r}.{suggestion} Known: {', '.join(known)}.")
+    return wanted
+
+
+# -- output -------------------------------------------------------------------------------------------
+
+
+def when(seconds: object) -> str:
+    if not isinstance(seconds, int | float) or isinstance(seconds, bool):
+        return "-"
+    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def show(session: Session, job: FineTuningJob, render: Callable[[FineTuningJob], str]) -> None:
+    if session.as_json:
+        click.echo(json.dumps(session.raw(), indent=2))
+    else:
+        click.echo(render(job))
+
+
+def line(job: FineTuningJob) -> str:
+    return f"{job.id}  {job.status}  {job.model}  created {when(job.created_at)}"
+
+
+# -- waiting ------------------------------------------------------------------------------------------
+
+
+class _Elapsed:
+    """A status line whose elapsed time is computed when drawn (so the spinner keeps it current)."""
+
+    def __init__(self, job_id: str, until: frozenset[str]) -> None:
+        self.job_id = job_id
+        self.until = ", ".join(sorted(until))
+        self.status = "…"
+        self.started = time.monotonic()
+        self.outage = ""
+
+    def __rich__(self) -> str:
+        note = f"  ({self.outage})" if self.outage else ""
+        return f"{self.job_id}  {self.status}  waiting for {self.until}  {time.monotonic() - self.started:.0f}s{note}"
+
+
+def wait(session: Session, job_id: str, until: frozenset[str], timeout: float, poll_interval: float) -> FineTuningJob:
+    """Wait with a live status line on a terminal, or a plain line per change when piped; outages are ridden out
+    (a notice when one starts and when it ends)."""
+    status_line = _Elapsed(job_id, until)
+
+    def outage(error: Exception | None) -> None:
+        if error is None:
+            status_line.outage = ""
+            click.echo(f"{job_id}: the server answers again", err=True)
+        else:
+            status_line.outage = "server unreachable, retrying"
+            click.echo(f"{job_id}: {_outage(error)}; still waiting (until --timeout)", err=True)
+
+    if session.as_json or not sys.stderr.isatty():
+
+        def report(job: FineTuningJob) -> None:
+            status_line.status = str(job.status)
+            if not session.as_json:
+                click.echo(f"{job.id}  {job.status}  ({time.monotonic() - status_line.started:.1f}s)", err=True)
+
+        return session.client.fine_tuning.jobs.wait(
+            job_id, until=until, timeout=timeout, poll_interval=poll_interval, on_update=report, on_outage=outage
+        )
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    with console.status(status_line, spinner="dots"):  # transient: cleared on every way out, Ctrl-C included
+
+        def update(job: FineTuningJob) -> None:
+            status_line.status = str(job.status)
+
+        job = session.client.fine_tuning.jobs.wait(
+            job_id, until=until, timeout=timeout, poll_interval=poll_interval, on_update=update, on_outage=outage
+        )
+    console.print(f"{job.id}  {job.status}  after {time.monotonic() - status_line.started:.0f}s")
+    return job
+
+
+def _outage(error: Exception) -> str:
+    from ftjobs import APIError
+
+    return f"server unavailable ({one_line(error, None)})" if isinstance(error, APIError) else str(error)
+
+
+wait_options = [
+    click.option(
+        "--timeout", type=click.FloatRange(min=0.0), default=3600.0, show_default=True, help="Seconds to wait at most."
+    ),
+    click.option(
+        "--poll-interval", type=click.FloatRange(min=0.0), default=5.0, show_default=True, help="Seconds between polls."
+    ),
+]
+
+
+def with_wait_options(function: F) -> F:
+    for option in reversed(wait_options):
+        function = option(function)
+    return function

@@ -1,0 +1,242 @@
+"""The command line as a newcomer meets it: create and checkpoints, statuses in any case, errors that name what
+is needed, -v that logs once, waits that ride out an outage, help that shows the shared options."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+from starlette.types import Receive, Scope, Send
+
+from ftjobs._cli import main
+from ftjobs.testing import JobStore, LiveServer, Timings, create_app, live_server, serve_app
+from tests.strategies import validator
+
+
+@pytest.fixture
+def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[LiveServer]:
+    """A reference server whose jobs run at once and train for ten seconds; the environment points at it."""
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "AZURE_OPENAI_API_KEY", "AZURE_OPENAI_ENDPOINT"):
+        monkeypatch.delenv(name, raising=False)
+    with live_server(JobStore(timings=Timings(validating_files=0.05, queued=0.05, running=10.0))) as live:
+        monkeypatch.setenv("OPENAI_API_KEY", live.api_key)
+        monkeypatch.setenv("OPENAI_BASE_URL", live.base_url)
+        yield live
+
+
+def ftjobs(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_create_then_checkpoints(server: LiveServer) -> None:
+    """`create` makes a job from options (hyperparameters, metadata) and can wait; `checkpoints` lists them."""
+    made = ftjobs(
+        "create",
+        "--model",
+        "gpt-4o-mini",
+        "--training-file",
+        "file-abc",
+        "--suffix",
+        "mine",
+        "--n-epochs",
+        "2",
+        "--batch-size",
+        "auto",
+        "--metadata",
+        "team=search",
+        "--json",
+    )
+    assert made.exit_code == 0, made.output
+    job = json.loads(made.stdout)
+    assert validator("FineTuningJob").is_valid(job)
+    assert job["metadata"] == {"team": "search"}
+    assert job["method"]["supervised"]["hyperparameters"]["n_epochs"] == 2
+    waited = ftjobs(
+        "create",
+        "--model",
+        "gpt-4o-mini",
+        "--training-file",
+        "file-abc",
+        "--wait",
+        "--until",
+        "RUNNING",
+        "--poll-interval",
+        "0.05",
+    )
+    assert waited.exit_code == 0, waited.output
+    assert waited.stdout.split()[1] == "running"
+    time.sleep(5.5)  # a checkpoint per epoch: 2 epochs in 10 s
+    shown = ftjobs("checkpoints", job["id"])
+    assert shown.exit_code == 0, shown.output
+    assert shown.stdout.startswith("step ")
+    assert "ckpt-step-" in shown.stdout
+    raw = json.loads(ftjobs("checkpoints", job["id"], "--json").stdout)
+    assert all(validator("FineTuningJobCheckpoint").is_valid(item) for item in raw)
+    fresh = ftjobs("create", "--model", "gpt-4o-mini", "--training-file", "file-abc").stdout.split()[0]
+    assert ftjobs("checkpoints", fresh).stdout == "no checkpoints\n"
+
+
+def test_statuses_in_any_case_are_normalised(server: LiveServer) -> None:
+    """`--status Running` and `--until PAUSED` mean running and paused."""
+    job_id = ftjobs(
+        "create",
+        "--model",
+        "gpt-4o-mini",
+        "--training-file",
+        "file-abc",
+        "--wait",
+        "--until",
+        "running",
+        "--poll-interval",
+        "0.05",
+    ).stdout.split()[0]
+    assert job_id in ftjobs("list", "--status", "Running").stdout
+    server.store.pause(job_id)
+    assert ftjobs("wait", job_id, "--until", "PAUSED").stdout.split()[1] == "paused"
+
+
+def test_base_url_without_v1_gets_a_hint(server: LiveServer) -> None:
+    """A 404 for a path the server does not know, on a base URL without /v1: the hint says where to look."""
+    result = ftjobs("status", "ftjob-abc", "--base-url", server.base_url.removesuffix("/v1"))
+    assert result.exit_code == 1
+    assert "404 Unknown path." in result.stderr
+    assert "the base URL usually ends in /v1" in result.stderr
+
+
+async def _html_502(scope: Scope, receive: Receive, send: Send) -> None:
+    page = b"<html>\n<head><title>502 Bad Gateway</title></head>\n<body>\n<center><h1>502 Bad Gateway</h1></center>\n"
+    page += b"<hr><center>nginx</center>\n" * 8 + b"</body>\n</html>\n"
+    await send({"type": "http.response.start", "status": 502, "headers": [(b"content-type", b"text/html")]})
+    await send({"type": "http.response.body", "body": page})
+
+
+def test_an_html_error_page_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A proxy's HTML page: one line with the status and the page's title."""
+    with serve_app(_html_502) as port:
+        result = ftjobs("status", "ftjob-abc", "--base-url", f"http://127.0.0.1:{port}/v1", "--api-key", "k")
+    assert result.exit_code == 1
+    assert result.stderr == "ftjobs: 502 HTTP 502 Bad Gateway: 502 Bad Gateway\n"
+
+
+class _Flaky:
+    """An ASGI wrapper that answers 503 while `down` is set."""
+
+    def __init__(self, app: Any) -> None:
+        self.app, self.down = app, threading.Event()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and self.down.is_set():
+            await send({"type": "http.response.start", "status": 503, "headers": [(b"content-type", b"text/plain")]})
+            await send({"type": "http.response.body", "body": b"down for maintenance"})
+            return
+        await self.app(scope, receive, send)
+
+
+def test_verbose_logs_each_exchange_and_retry_once() -> None:
+    """-v: one line per HTTP exchange, one per retry with its attempt, wait and cause."""
+    store = JobStore()
+    job_id = store.create({"model": "gpt-4o-mini", "training_file": "file-abc"})["id"]
+    flaky = _Flaky(create_app(store, api_keys=["k"]))
+    flaky.down.set()
+    threading.Timer(0.3, flaky.down.clear).start()
+    with serve_app(flaky) as port:
+        command = [
+            str(Path(sys.executable).parent / "ftjobs"),
+            "status",
+            job_id,
+            "-v",
+            "--base-url",
+            f"http://127.0.0.1:{port}/v1",
+            "--api-key",
+            "k",
+        ]
+        result = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)  # noqa: S603
+    assert result.returncode == 0, result.stderr
+    exchanges = [line for line in result.stderr.splitlines() if line.startswith("GET ")]
+    retries = [line for line in result.stderr.splitlines() if line.startswith("retry ")]
+    assert len(exchanges) == len(retries) + 1
+    assert exchanges[-1].endswith("-> 200")
+    assert all(line.endswith("-> 503") for line in exchanges[:-1])
+    assert retries
+    assert retries[0].startswith("retry 1 in ")
+    assert retries[0].endswith("after HTTP 503")
+
+
+def test_wait_rides_out_an_outage() -> None:
+    """5xx for a while during a wait: one notice when it starts, one when it ends, and the wait goes on."""
+    store = JobStore(timings=Timings(validating_files=0.0, queued=0.0, running=600.0))
+    job_id = store.create({"model": "gpt-4o-mini", "training_file": "file-abc"})["id"]
+    flaky = _Flaky(create_app(store, api_keys=["k"]))
+    with serve_app(flaky) as port:
+        threading.Timer(0.3, flaky.down.set).start()
+        threading.Timer(4.0, flaky.down.clear).start()
+        threading.Timer(4.5, store.pause, args=(job_id,)).start()
+        result = ftjobs(
+            "wait",
+            job_id,
+            "--until",
+            "paused",
+            "--poll-interval",
+            "0.1",
+            "--timeout",
+            "60",
+            "--base-url",
+            f"http://127.0.0.1:{port}/v1",
+            "--api-key",
+            "k",
+        )
+    assert result.exit_code == 0, result.output
+    assert result.stderr.count("server unavailable") == 1
+    assert result.stderr.count("the server answers again") == 1
+    assert result.stdout.split()[1] == "paused"
+
+
+def test_wait_gives_up_at_its_timeout_during_an_outage() -> None:
+    """An outage longer than --timeout: exit 1 when the timeout passes, saying so."""
+    flaky = _Flaky(create_app(JobStore(), api_keys=["k"]))
+    flaky.down.set()
+    with serve_app(flaky) as port:
+        result = ftjobs(
+            "wait",
+            "ftjob-abc",
+            "--until",
+            "paused",
+            "--poll-interval",
+            "0.1",
+            "--timeout",
+            "1",
+            "--base-url",
+            f"http://127.0.0.1:{port}/v1",
+            "--api-key",
+            "k",
+        )
+    assert result.exit_code == 1
+    assert "did not answer" in result.stderr
+
+
+@pytest.mark.parametrize(("module", "command"), [("uvicorn", ["serve"]), ("schemathesis", ["contract"])])
+def test_missing_extras_are_one_line(module: str, command: list[str]) -> None:
+    """Without the server or contract extra: one line naming the pip command, exit 2."""
+    code = f"import sys; sys.modules[{module!r}] = None; from ftjobs._cli import main; main()"
+    result = subprocess.run(  # noqa: S603 -- our interpreter
+        [sys.executable, "-c", code, *command], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "pip install 'ftjobs[" in result.stderr
+
+
+def test_help_shows_shared_options_and_version() -> None:
+    """`ftjobs --help` lists the options every job command takes; `--version` answers."""
+    shown = ftjobs("--help").stdout
+    for option in ("--base-url", "--api-key", "--json", "-v, --verbose", "create", "checkpoints"):
+        assert option in shown
+    assert ftjobs("--version").stdout.startswith("ftjobs, version ")
