@@ -7,7 +7,6 @@ generates from the response schemas, so this checks what the client sends and wh
 from __future__ import annotations
 
 import socket
-import subprocess
 import time
 from collections.abc import Iterator
 
@@ -15,6 +14,7 @@ import pytest
 
 import ftjobs
 from tests.conftest import ROOT, SPEC_PATH
+from tests.processes import process_group
 
 PRISM = ["npx", "--yes", "@stoplight/prism-cli@5.16.0", "mock", "--dynamic", "--host", "127.0.0.1"]
 CALLS = 25
@@ -28,17 +28,13 @@ def prism(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         port = probe.getsockname()[1]
     log = tmp_path_factory.mktemp("prism") / "prism.log"
     command = [*PRISM, "--port", str(port), str(SPEC_PATH)]
-    with log.open("w") as sink, subprocess.Popen(command, cwd=ROOT, stdout=sink, stderr=subprocess.STDOUT) as process:  # noqa: S603
+    with log.open("w") as sink, process_group(command, cwd=ROOT, output=sink) as process:
         deadline = time.monotonic() + 240
         while "Prism is listening" not in log.read_text():
             assert process.poll() is None, "Prism stopped:\n" + log.read_text()
             assert time.monotonic() < deadline, "Prism did not start:\n" + log.read_text()
             time.sleep(0.2)
-        try:
-            yield f"http://127.0.0.1:{port}"
-        finally:
-            process.terminate()
-            process.wait(10)
+        yield f"http://127.0.0.1:{port}"
 
 
 def test_every_operation_many_times(prism: str) -> None:
