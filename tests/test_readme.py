@@ -35,8 +35,8 @@ def test_readme_snippets_run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.Cap
         monkeypatch.setenv("AZURE_OPENAI_ENDPOINT", server.azure_endpoint)
         monkeypatch.setenv("AZURE_OPENAI_API_KEY", server.api_key)
         monkeypatch.setenv("ENTRA_TOKEN", server.api_key)
-        namespace: dict[str, Any] = {"__name__": "readme"}
         for code in snippets():
+            namespace: dict[str, Any] = {"__name__": "readme"}  # each snippet on its own, as a reader copies it
             exec(compile(code, "README.md", "exec"), namespace)  # noqa: S102 -- our own README
             fixture_example = namespace.pop("test_my_pause_logic", None)
             if fixture_example is not None:

@@ -1,0 +1,80 @@
+"""README's command-line session, run as written against the reference server (one-second steps, as
+`make serve STEP_SECONDS=1`), prints what README shows, line for line, but for ids, times and elapsed seconds."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from ftjobs.testing import JobStore, Timings, live_server
+from tests.conftest import ROOT
+
+# What differs between runs: job ids, request ids, dates, elapsed seconds, the job id's tail in model names.
+VARIABLE = [
+    (re.compile(r"ftjob-[A-Za-z0-9]+"), "ftjob-ID"),
+    (re.compile(r"req_[0-9a-f]+"), "req_ID"),
+    (re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC"), "DATE"),
+    (re.compile(r"\(\d+\.\ds\)"), "(Ns)"),
+    (re.compile(r":demo:[A-Za-z0-9]{8}:"), ":demo:TAIL:"),
+]
+
+
+def _session() -> list[tuple[str, list[str]]]:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"<!-- session:start -->\n```console\n(.*?)```\n<!-- session:end -->", readme, re.S)
+    assert block is not None, "README has no session between the markers"
+    steps: list[tuple[str, list[str]]] = []
+    for line in block.group(1).splitlines():
+        if line.startswith("$ "):
+            steps.append((line[2:], []))
+        else:
+            steps[-1][1].append(line)
+    return steps
+
+
+def _normal(lines: list[str]) -> list[str]:
+    normal = []
+    for line in lines:
+        for pattern, replacement in VARIABLE:
+            line = pattern.sub(replacement, line)
+        normal.append(line.rstrip())
+    return normal
+
+
+def test_readme_session_prints_what_readme_shows(tmp_path: Path) -> None:
+    """Every command of the session, run in one shell in order, prints README's lines (variable parts aside)."""
+    steps = _session()
+    assert steps[0][0].startswith("export OPENAI_BASE_URL=")
+    assert any(command.startswith("JOB=$(ftjobs create") for command, _ in steps)
+    with live_server(JobStore(timings=Timings.from_step(1.0))) as server:
+        script = []
+        for index, (command, _) in enumerate(steps):
+            script.append(f"echo '@@ {index}'")
+            script.append(command.replace("http://127.0.0.1:8000/v1", server.base_url))
+        env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+        env.pop("OPENAI_BASE_URL", None)
+        ran = subprocess.run(  # noqa: S603 -- bash with README's commands
+            ["bash", "-c", "\n".join(script)],  # noqa: S607 -- bash from PATH
+            capture_output=False,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            cwd=tmp_path,
+            env=env,
+            timeout=120,
+            check=False,
+        )
+    printed: dict[int, list[str]] = {}
+    current = -1
+    for line in ran.stdout.splitlines():
+        marker = re.fullmatch(r"@@ (\d+)", line)
+        if marker:
+            current = int(marker.group(1))
+            printed[current] = []
+        else:
+            printed[current].append(line)
+    for index, (command, shown) in enumerate(steps):
+        assert _normal(printed.get(index, [])) == _normal(shown), f"$ {command}"
