@@ -627,11 +627,14 @@ class Client(_Base):
         """One checked request, never retried (a check inside another call's budget)."""
         request = self._build(self._http, method, path, params, None)
         try:
-            return self._check(self._exchange(request))
+            response = self._exchange(request)
         except httpx.TimeoutException as error:
             raise APITimeoutError(request) from error
         except httpx.TransportError as error:
             raise _connection_error(request, error) from error
+        if logger.isEnabledFor(logging.DEBUG):
+            _log_exchange(request, response, None)
+        return self._check(response)
 
     def _transition(self, job_id: str, action: str) -> FineTuningJob:
         request = self._build(self._http, "POST", job_path(job_id, action), None, None)
@@ -935,11 +938,14 @@ class AsyncClient(_Base):
     async def _once(self, method: str, path: str, *, params: Mapping[str, Any] | None = None) -> httpx.Response:
         request = self._build(self._http, method, path, params, None)
         try:
-            return self._check(await self._exchange(request))
+            response = await self._exchange(request)
         except httpx.TimeoutException as error:
             raise APITimeoutError(request) from error
         except httpx.TransportError as error:
             raise _connection_error(request, error) from error
+        if logger.isEnabledFor(logging.DEBUG):
+            _log_exchange(request, response, None)
+        return self._check(response)
 
     async def _transition(self, job_id: str, action: str) -> FineTuningJob:
         request = self._build(self._http, "POST", job_path(job_id, action), None, None)

@@ -59,7 +59,7 @@ def test_status_maps_to_error_class(status: int, kind: type[ftjobs.APIStatusErro
     [
         (
             httpx.Response(502, text="<html><body>Bad gateway</body></html>", headers={"content-type": "text/html"}),
-            "HTTP 502 Bad Gateway: <html>",
+            "HTTP 502 Bad Gateway: Bad gateway",
         ),
         (httpx.Response(500), "HTTP 500 Internal Server Error"),
         (httpx.Response(400, content=b'{"error": {"mess'), 'HTTP 400 Bad Request: {"error": {"mess'),
