@@ -47,6 +47,8 @@ def test_broken_server_fails_for_its_own_reason(variant: Variant, seed: int, tmp
         report = run_contract(_options(variant, port, seed, tmp_path), echo=lambda line: None)
     assert report.outcome is Outcome.DOES_NOT_CONFORM, report.summary(None)
     assert variant.reasons & report.broken, f"expected one of {sorted(variant.reasons)}, got {sorted(report.broken)}"
+    findings = [finding for result in report.properties for finding in result.findings]
+    assert all(finding.exchange is not None for finding in findings)  # a curl line for every ✗
 
 
 @pytest.mark.usefixtures("embedded_only")

@@ -71,7 +71,7 @@ def _resume_of_running(s: Session, result: PropertyResult, job_id: str) -> None:
     if s.expect_refusal(result, exchange, REFUSALS, "resume of a running job"):
         after = s.read(result, job_id)["status"]
         if after not in ("running", "succeeded", "failed"):
-            result.fail(f"the refused resume changed the job: now {after!r}")
+            result.fail(f"the refused resume changed the job: now {after!r}", s.last)
     result.checked = True
 
 
@@ -98,12 +98,12 @@ def pause_and_resume(s: Session, p: Properties, job_id: str, still_seconds: floa
     if answered == "paused":  # said done: the very next read agrees
         job = s.read(pause, job_id)
         if job["status"] != "paused":
-            pause.fail(f"pause answered paused, but the job reads back {job['status']!r}")
+            pause.fail(f"pause answered paused, but the job reads back {job['status']!r}", s.last)
             raise Stop
     else:  # `pausing`: it gets there within the wait bound
         job = s.wait_for(pause, job_id, frozenset({"paused"}), after="running")
         if job["status"] != "paused":
-            pause.fail(f"pause answered pausing, but the job went on to {job['status']!r}")
+            pause.fail(f"pause answered pausing, but the job went on to {job['status']!r}", s.last)
             raise Stop
     pause.checked = True
 
@@ -131,12 +131,13 @@ def _stands_still(s: Session, result: PropertyResult, paused: dict[str, Any], st
     while True:
         job = s.read(result, job_id)
         if job["status"] != "paused":
-            result.fail(f"a paused job moved on by itself to {job['status']!r} (no resume was sent)")
+            result.fail(f"a paused job moved on by itself to {job['status']!r} (no resume was sent)", s.last)
             raise Stop
         if job.get("trained_tokens") != paused.get("trained_tokens"):
             result.fail(
                 f"a paused job went on training: trained_tokens {paused.get('trained_tokens')} → "
-                f"{job.get('trained_tokens')}"
+                f"{job.get('trained_tokens')}",
+                s.last,
             )
             raise Stop
         if time.monotonic() >= until:
@@ -153,7 +154,7 @@ def _pause_of_paused(s: Session, result: PropertyResult, job_id: str) -> None:
     else:
         s.expect_refusal(result, exchange, REFUSALS, "pause of a paused job")
     if s.read(result, job_id)["status"] != "paused":
-        result.fail("after a second pause the job is no longer paused")
+        result.fail("after a second pause the job is no longer paused", s.last)
     result.checked = True
 
 
@@ -162,7 +163,7 @@ def _leaves_paused(s: Session, result: PropertyResult, job_id: str, still_second
     until = time.monotonic() + still_seconds
     while s.read(result, job_id)["status"] == "paused":
         if time.monotonic() >= until:
-            result.fail(f"the resumed job is still paused {still_seconds:g} s after resume answered")
+            result.fail(f"the resumed job is still paused {still_seconds:g} s after resume answered", s.last)
             raise Stop
         time.sleep(min(s.poll_interval, 0.5))
 
@@ -179,7 +180,7 @@ def _cancel_from_paused(s: Session, p: Properties, job_id: str) -> None:
     cancel.checked = True
     now = s.read(persisted, job_id)["status"]
     if now != "cancelled":
-        persisted.fail(f"cancel answered cancelled, but the job reads back {now!r}")
+        persisted.fail(f"cancel answered cancelled, but the job reads back {now!r}", s.last)
         raise Stop
     persisted.checked = True
     for action in ("pause", "resume", "cancel"):
@@ -187,7 +188,7 @@ def _cancel_from_paused(s: Session, p: Properties, job_id: str) -> None:
             ended, s.call("POST", f"/fine_tuning/jobs/{job_id}/{action}"), REFUSALS, f"{action} of a cancelled job"
         )
     if s.read(ended, job_id)["status"] != "cancelled":
-        ended.fail("a refused transition changed a cancelled job")
+        ended.fail("a refused transition changed a cancelled job", s.last)
     ended.checked = True
 
 

@@ -51,6 +51,7 @@ class Session:
     progress: Callable[[str], None] = lambda line: None
     created: list[str] = field(default_factory=list)
     paused_by_us: str | None = None  # a --pause-job job, resumed on every way out
+    last: Exchange | None = None  # the latest exchange: what a finding about a later read shows
 
     def call(self, method: str, path: str, *, headers: dict[str, str] | None = None, **kwargs: Any) -> Exchange:
         self.check_time()
@@ -61,10 +62,12 @@ class Session:
             response = self.http.send(request)
             response.read()
         except httpx.TimeoutException as error:
-            return Exchange(request, None, f"no answer within the request timeout ({type(error).__name__})")
+            self.last = Exchange(request, None, f"no answer within the request timeout ({type(error).__name__})")
         except httpx.HTTPError as error:
-            return Exchange(request, None, f"{type(error).__name__}: {error}")
-        return Exchange(request, response)
+            self.last = Exchange(request, None, f"{type(error).__name__}: {error}")
+        else:
+            self.last = Exchange(request, response)
+        return self.last
 
     def check_time(self) -> None:
         if time.monotonic() > self.deadline:
