@@ -13,17 +13,14 @@ from click.testing import CliRunner, Result
 
 from ftjobs._cli import main
 from ftjobs.testing import JobStore, LiveServer, Timings, live_server
+from tests.cli.conftest import environment_server
 from tests.strategies import validator
 
 
 @pytest.fixture
 def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[LiveServer]:
     """A reference server whose jobs run after 0.1 s and train for a minute; the environment points at it."""
-    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "AZURE_OPENAI_API_KEY", "AZURE_OPENAI_ENDPOINT"):
-        monkeypatch.delenv(name, raising=False)
-    with live_server(JobStore(timings=Timings(validating_files=0.05, queued=0.05, running=60.0))) as live:
-        monkeypatch.setenv("OPENAI_API_KEY", live.api_key)
-        monkeypatch.setenv("OPENAI_BASE_URL", live.base_url)
+    with environment_server(monkeypatch, Timings(validating_files=0.05, queued=0.05, running=60.0)) as live:
         yield live
 
 

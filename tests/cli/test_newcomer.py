@@ -17,18 +17,15 @@ from click.testing import CliRunner, Result
 from starlette.types import Receive, Scope, Send
 
 from ftjobs._cli import main
-from ftjobs.testing import JobStore, LiveServer, Timings, create_app, live_server, serve_app
+from ftjobs.testing import JobStore, LiveServer, Timings, create_app, serve_app
+from tests.cli.conftest import environment_server
 from tests.strategies import validator
 
 
 @pytest.fixture
 def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[LiveServer]:
     """A reference server whose jobs run at once and train for ten seconds; the environment points at it."""
-    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "AZURE_OPENAI_API_KEY", "AZURE_OPENAI_ENDPOINT"):
-        monkeypatch.delenv(name, raising=False)
-    with live_server(JobStore(timings=Timings(validating_files=0.05, queued=0.05, running=10.0))) as live:
-        monkeypatch.setenv("OPENAI_API_KEY", live.api_key)
-        monkeypatch.setenv("OPENAI_BASE_URL", live.base_url)
+    with environment_server(monkeypatch, Timings(validating_files=0.05, queued=0.05, running=10.0)) as live:
         yield live
 
 

@@ -1,0 +1,21 @@
+"""What the command-line tests share: a reference server the environment points at."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+
+from ftjobs.testing import JobStore, LiveServer, Timings, live_server
+
+
+@contextmanager
+def environment_server(monkeypatch: pytest.MonkeyPatch, timings: Timings) -> Iterator[LiveServer]:
+    """A live reference server with `timings`; OPENAI_API_KEY and OPENAI_BASE_URL point at it, nothing else is set."""
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "AZURE_OPENAI_API_KEY", "AZURE_OPENAI_ENDPOINT"):
+        monkeypatch.delenv(name, raising=False)
+    with live_server(JobStore(timings=timings)) as live:
+        monkeypatch.setenv("OPENAI_API_KEY", live.api_key)
+        monkeypatch.setenv("OPENAI_BASE_URL", live.base_url)
+        yield live
