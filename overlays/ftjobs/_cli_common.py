@@ -212,7 +212,7 @@ def _session(
     answers: list[httpx.Response] = []
 
     def keep(response: httpx.Response) -> None:
-        response.read()
+        # Kept unread: the client reads (and decodes) each body itself, turning an undecodable one into an error.
         if response.is_success:
             answers.append(response)
 

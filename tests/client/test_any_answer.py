@@ -13,7 +13,7 @@ from unittest import mock
 import httpx
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import ftjobs
@@ -148,6 +148,7 @@ def test_any_answer_gives_a_model_or_an_ftjobs_error(
         assert isinstance(item.to_dict(), dict)
 
 
+@example(answer=(200, {"content-encoding": "gzip"}, b"not gzip"))  # found by this test: the CLI's hook read it
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(answer=ANSWERS)
 def test_any_answer_gives_the_command_line_one_line(answer: tuple[int, dict[str, str], bytes]) -> None:
