@@ -270,9 +270,13 @@ def statuses(value: str) -> frozenset[str]:
 
 
 def when(seconds: object) -> str:
+    """Unix seconds as a UTC date; a value no date can show (out of range, not a number) as it is."""
     if not isinstance(seconds, int | float) or isinstance(seconds, bool):
         return "-"
-    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%d %H:%M UTC")
+    try:
+        return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%d %H:%M UTC")
+    except (OverflowError, OSError, ValueError):
+        return f"{seconds} (Unix seconds)"
 
 
 def show(session: Session, job: FineTuningJob, render: Callable[[FineTuningJob], str]) -> None:

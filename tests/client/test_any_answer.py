@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 import ftjobs
 from ftjobs._cli import main
+from ftjobs._spec import load_spec
 from ftjobs.contract._common import CouldNotTest, PropertyResult
 from ftjobs.contract._session import Session, Stop
 from tests.client.conftest import KEY
@@ -96,6 +97,11 @@ ANSWERS = st.tuples(
 )
 
 
+def _job_at(created_at: int) -> dict[str, Any]:
+    job: dict[str, Any] = json.loads(json.dumps(load_spec()["components"]["examples"]["JobPaused"]["value"]))
+    return job | {"created_at": created_at}
+
+
 class Raw(httpx.SyncByteStream):
     def __init__(self, raw: bytes) -> None:
         self.raw = raw
@@ -149,6 +155,8 @@ def test_any_answer_gives_a_model_or_an_ftjobs_error(
 
 
 @example(answer=(200, {"content-encoding": "gzip"}, b"not gzip"))  # found by this test: the CLI's hook read it
+@example(answer=(200, {}, _json(_job_at(-62135596801))))  # found by a longer run: dates out of range
+@example(answer=(200, {}, _json(_job_at(67768036191676800))))
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(answer=ANSWERS)
 def test_any_answer_gives_the_command_line_one_line(answer: tuple[int, dict[str, str], bytes]) -> None:
