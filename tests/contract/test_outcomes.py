@@ -9,6 +9,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -184,3 +185,45 @@ def test_a_failure_is_not_hidden_by_a_lost_precondition(tmp_path: Path) -> None:
         report = run_contract(options, echo=lambda line: None)
     assert report.outcome is Outcome.DOES_NOT_CONFORM
     assert "unknown_id_404" in report.broken
+
+
+def test_a_hung_request_stops_its_scenario_and_a_failure_still_decides(tmp_path: Path) -> None:
+    """Like Prism: a broken JSON body is never answered, unknown ids get 200. The other scenarios still run, the
+    hung one is skipped with the reason, and the failures make the outcome 1, not 2."""
+    import asyncio
+
+    from starlette.types import Receive, Scope, Send
+
+    inner = rewriting(create_app(JobStore(), api_keys=[KEY]), _unknown_is_fine)
+
+    async def hangs_on_broken_json(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "POST" and scope["path"].endswith("/fine_tuning/jobs"):
+            message = await receive()
+            if message.get("body", b"").startswith(b'{"model": "gpt-4o-mini", "training_file": ') and not message.get(
+                "body", b""
+            ).endswith(b"}"):
+                await asyncio.sleep(3)
+            replay = [message]
+
+            async def again() -> Any:
+                return replay.pop() if replay else await receive()
+
+            await inner(scope, again, send)
+            return
+        await inner(scope, receive, send)
+
+    with serve_app(hangs_on_broken_json) as port:
+        options = _options(f"http://127.0.0.1:{port}/v1", tmp_path, safe=True, phases=(), request_timeout=1.0)
+        report = run_contract(options, echo=lambda line: None)
+    status = {result.name: result for result in report.properties}
+    assert report.outcome is Outcome.DOES_NOT_CONFORM, report.summary(None)
+    assert status["unknown_id_404"].status == "failed"
+    assert status["malformed_input_400"].status == "skipped"
+    assert "request timeout" in (status["malformed_input_400"].skipped or "")
+    assert status["list_limit_respected"].status == "passed"  # a later scenario still ran
+
+
+def _unknown_is_fine(
+    scope: object, status: int, headers: dict[str, str], body: bytes
+) -> tuple[int, dict[str, str], bytes]:
+    return (200, headers, b"{}") if status == 404 else (status, headers, body)

@@ -237,8 +237,11 @@ def run_contract(options: ContractOptions, *, echo: Callable[[str], None] = prin
             left = _clean_up(session, say)
     outcome, reason = outcome_reason
     warnings = schemathesis.warnings if schemathesis is not None else []
-    if outcome is None:
-        outcome, reason = _verdict(p, schemathesis)
+    verdict, why = _verdict(p, schemathesis)
+    if outcome is None or (verdict is Outcome.DOES_NOT_CONFORM and interrupted is None):
+        # A failure outranks whatever stopped the run afterwards: the server broke the contract.
+        reason = why if outcome is None else f"the run stopped early too: {reason}"
+        outcome = verdict
     report = ContractReport(
         options,
         options.base_url,

@@ -20,6 +20,7 @@ from ftjobs.contract._common import CouldNotTest, Exchange, PropertyResult, json
 TERMINAL = frozenset({"succeeded", "failed", "cancelled"})
 REFUSALS = frozenset({400, 409})
 FIRST_POLL = 0.05
+UNANSWERED_LIMIT = 3  # requests without an answer before the run stops
 PROGRESS_EVERY = 10.0  # on a pipe, a line at least this often while waiting
 
 
@@ -52,6 +53,7 @@ class Session:
     created: list[str] = field(default_factory=list)
     paused_by_us: str | None = None  # a --pause-job job, resumed on every way out
     last: Exchange | None = None  # the latest exchange: what a finding about a later read shows
+    unanswered: int = 0  # requests that got no answer so far
 
     def call(self, method: str, path: str, *, headers: dict[str, str] | None = None, **kwargs: Any) -> Exchange:
         self.check_time()
@@ -78,7 +80,10 @@ class Session:
     def expect_json(self, result: PropertyResult, exchange: Exchange) -> bool:
         response = exchange.response
         if response is None:
-            raise CouldNotTest(f"{exchange.request.method} {exchange.request.url.path}: {exchange.failure}", exchange)
+            # One request left unanswered stops its scenario; a third means the server is gone: stop the run.
+            self.unanswered += 1
+            where = f"{exchange.request.method} {exchange.request.url.path}: {exchange.failure}"
+            raise CouldNotTest(where, exchange, fatal=self.unanswered >= UNANSWERED_LIMIT)
         media = response.headers.get("content-type", "").split(";")[0].strip().lower()
         if media != "application/json":
             result.fail(f"answered {media or 'no content type'}, not application/json", exchange)
