@@ -137,6 +137,25 @@ def test_ctrl_c_cancels_every_created_job(tmp_path: Path) -> None:
     assert "interrupted" in (tmp_path / "contract-summary.json").read_text()
 
 
+def test_ctrl_c_during_schemathesis_cancels_what_it_created(tmp_path: Path) -> None:
+    """Ctrl-C while schemathesis runs: its process group is stopped, and the jobs its creates made are cancelled."""
+    store = JobStore(timings=Timings(0.1, 0.1, 60.0))
+    with serve_app(create_app(store, api_keys=[KEY])) as port:
+        options = ContractOptions(
+            f"http://127.0.0.1:{port}/v1",
+            KEY,
+            max_examples=2,
+            stateful_steps=2,
+            poll_interval=0.05,
+            report_dir=tmp_path,
+        )
+        with pytest.raises(KeyboardInterrupt):
+            run_contract(options, echo=_Interrupt("Test cases:"))
+    jobs = store.list_jobs(limit=1000)[0]
+    assert len(jobs) > 10  # schemathesis' creates, and nothing of the scenarios yet
+    assert {job["status"] for job in jobs} <= {"cancelled", "failed", "succeeded"}
+
+
 def test_second_ctrl_c_aborts_the_clean_up_and_lists_what_was_left(tmp_path: Path) -> None:
     """A Ctrl-C during the clean-up stops it and names the jobs that may still be running."""
     store = JobStore(timings=Timings(0.1, 0.1, 60.0))

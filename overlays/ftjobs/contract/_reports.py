@@ -34,7 +34,7 @@ MARK = {"passed": "✓", "failed": "✗", "skipped": "-"}
 def prepare(directory: Path) -> None:
     """Create the folder, and remove what an earlier run left in it (only files a run writes)."""
     directory.mkdir(parents=True, exist_ok=True)
-    for name in OWN_FILES:
+    for name in (*OWN_FILES, ".warnings.jsonl", ".created.jsonl"):  # and the hooks' scratch files
         (directory / name).unlink(missing_ok=True)
     cache = directory / SCHEMATHESIS_CACHE
     if cache.is_dir():

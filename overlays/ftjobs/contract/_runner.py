@@ -27,7 +27,7 @@ from ftjobs.contract._common import (
     json_or_none,
 )
 from ftjobs.contract._properties import Properties
-from ftjobs.contract._schemathesis import SchemathesisResult, run_schemathesis
+from ftjobs.contract._schemathesis import SchemathesisResult, recorded_creates, run_schemathesis
 from ftjobs.contract._session import TERMINAL, Lost, Session, Stop
 
 PHASES = ("examples", "coverage", "fuzzing", "stateful")
@@ -234,6 +234,7 @@ def run_contract(options: ContractOptions, *, echo: Callable[[str], None] = prin
             outcome_reason = (Outcome.COULD_NOT_TEST, "interrupted (Ctrl-C)")
             p.not_reached("interrupted (Ctrl-C)")
         finally:
+            session.created += recorded_creates(options.report_dir)  # stopped mid-run: what it made so far
             left = _clean_up(session, say)
     outcome, reason = outcome_reason
     warnings = schemathesis.warnings if schemathesis is not None else []

@@ -188,14 +188,21 @@ def run_schemathesis(
         f"`Allow: {w['allow']}` on {w['path']} also lists {', '.join(w['extra'])} (not documented)"
         for w in _records(warnings_file)
     ]
-    result.created = [record["id"] for record in _records(created_file)]
-    for leftover in (warnings_file, created_file):
-        leftover.unlink(missing_ok=True)
+    result.created = recorded_creates(report_dir)
+    warnings_file.unlink(missing_ok=True)
     if result.exit_code not in (0, 1) or (result.exit_code == 1 and not result.failures):
         last = next((line for line in reversed(lines) if line.strip()), "no output")
         detail = "; ".join(result.errors[:3]) or last
         raise CouldNotTest(f"schemathesis could not run (exit {result.exit_code}): {cut(detail, 300)}")
     return result
+
+
+def recorded_creates(report_dir: Path) -> list[str]:
+    """The ids of the jobs schemathesis' creates made (the hook writes them down as it goes); read once."""
+    created_file = report_dir / ".created.jsonl"
+    ids = [str(record["id"]) for record in _records(created_file) if "id" in record]
+    created_file.unlink(missing_ok=True)
+    return ids
 
 
 def _stop(process: subprocess.Popen[str], flag: threading.Event | None) -> None:
