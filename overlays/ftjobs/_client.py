@@ -641,7 +641,7 @@ class Client(_Base):
         attempts = Attempts(self._settings.max_retries + 1)
         answer = self._call(request, attempts, transition=True)
         assert isinstance(answer, httpx.Response)  # noqa: S101 -- no before_retry, so an answer
-        if not refused_after_lost_answer(action, attempts, answer):
+        if not refused_after_lost_answer(attempts, answer):
             return self._model(self._check(answer), _job_model())
         refusal = self._refusal(answer, action, job_id, attempts)
         try:
@@ -952,7 +952,7 @@ class AsyncClient(_Base):
         attempts = Attempts(self._settings.max_retries + 1)
         answer = await self._call(request, attempts, transition=True)
         assert isinstance(answer, httpx.Response)  # noqa: S101 -- no before_retry, so an answer
-        if not refused_after_lost_answer(action, attempts, answer):
+        if not refused_after_lost_answer(attempts, answer):
             return self._model(self._check(answer), _job_model())
         refusal = self._refusal(answer, action, job_id, attempts)
         try:

@@ -72,7 +72,7 @@ def undecodable(response: httpx.Response, error: httpx.DecodingError) -> httpx.R
     )
 
 
-def refused_after_lost_answer(transition: str, attempts: Attempts, response: httpx.Response) -> bool:
+def refused_after_lost_answer(attempts: Attempts, response: httpx.Response) -> bool:
     """A refusal that an earlier attempt may explain: it may have made the transition already."""
     return attempts.maybe_reached and response.status_code in (400, 409)
 
