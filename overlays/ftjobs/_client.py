@@ -675,9 +675,7 @@ class Client(_Base):
         try:
             listed = self._once("GET", "/fine_tuning/jobs", params={"limit": CREATED_LOOKUP})
             return self._found(listed, body, since, request)
-        except (FtjobsError, LookupError) as failure:
-            if isinstance(failure, CreateOutcomeUnknownError):
-                raise
+        except (FtjobsError, LookupError) as failure:  # the list failed, or cannot tell
             raise CreateOutcomeUnknownError(unknown_create_message(body, since, str(failure)), request) from failure
 
 
@@ -989,9 +987,7 @@ class AsyncClient(_Base):
         try:
             listed = await self._once("GET", "/fine_tuning/jobs", params={"limit": CREATED_LOOKUP})
             return self._found(listed, body, since, request)
-        except (FtjobsError, LookupError) as failure:
-            if isinstance(failure, CreateOutcomeUnknownError):
-                raise
+        except (FtjobsError, LookupError) as failure:  # the list failed, or cannot tell
             raise CreateOutcomeUnknownError(unknown_create_message(body, since, str(failure)), request) from failure
 
 

@@ -117,8 +117,8 @@ class _Interrupt:
             raise KeyboardInterrupt
 
 
-def test_ctrl_c_cancels_every_created_job(tmp_path: Path) -> None:
-    """Ctrl-C in the middle of the scenarios cancels every job the run made (schemathesis' too), then re-raises."""
+def _interrupted_at(line: str, tmp_path: Path) -> list[dict[str, Any]]:
+    """A full run against the reference server, Ctrl-C pressed when `line` is shown; the server's jobs after it."""
     store = JobStore(timings=Timings(0.1, 0.1, 60.0))
     with serve_app(create_app(store, api_keys=[KEY])) as port:
         options = ContractOptions(
@@ -130,8 +130,13 @@ def test_ctrl_c_cancels_every_created_job(tmp_path: Path) -> None:
             report_dir=tmp_path,
         )
         with pytest.raises(KeyboardInterrupt):
-            run_contract(options, echo=_Interrupt("scenario: pause before running"))
-    jobs = store.list_jobs(limit=1000)[0]
+            run_contract(options, echo=_Interrupt(line))
+    return store.list_jobs(limit=1000)[0]
+
+
+def test_ctrl_c_cancels_every_created_job(tmp_path: Path) -> None:
+    """Ctrl-C in the middle of the scenarios cancels every job the run made (schemathesis' too), then re-raises."""
+    jobs = _interrupted_at("scenario: pause before running", tmp_path)
     assert len(jobs) > 2
     assert {job["status"] for job in jobs} <= {"cancelled", "failed", "succeeded"}
     assert "interrupted" in (tmp_path / "contract-summary.json").read_text()
@@ -139,19 +144,7 @@ def test_ctrl_c_cancels_every_created_job(tmp_path: Path) -> None:
 
 def test_ctrl_c_during_schemathesis_cancels_what_it_created(tmp_path: Path) -> None:
     """Ctrl-C while schemathesis runs: its process group is stopped, and the jobs its creates made are cancelled."""
-    store = JobStore(timings=Timings(0.1, 0.1, 60.0))
-    with serve_app(create_app(store, api_keys=[KEY])) as port:
-        options = ContractOptions(
-            f"http://127.0.0.1:{port}/v1",
-            KEY,
-            max_examples=2,
-            stateful_steps=2,
-            poll_interval=0.05,
-            report_dir=tmp_path,
-        )
-        with pytest.raises(KeyboardInterrupt):
-            run_contract(options, echo=_Interrupt("Test cases:"))
-    jobs = store.list_jobs(limit=1000)[0]
+    jobs = _interrupted_at("Test cases:", tmp_path)
     assert len(jobs) > 10  # schemathesis' creates, and nothing of the scenarios yet
     assert {job["status"] for job in jobs} <= {"cancelled", "failed", "succeeded"}
 

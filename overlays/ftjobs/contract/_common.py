@@ -99,6 +99,10 @@ class Exchange:
     def status(self) -> int | None:
         return None if self.response is None else self.response.status_code
 
+    def body(self) -> Any:
+        """The answer's JSON, or None when there is no answer or it is not JSON."""
+        return None if self.response is None else json_or_none(self.response.content)
+
     def describe(self, limit: int | None = None) -> str:
         """The curl line and the answer; bodies cut to `limit` characters when given."""
         shorten = (lambda text: cut(text, limit)) if limit else (lambda text: text)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from ftjobs.contract._common import CouldNotTest, PropertyResult, json_or_none
+from ftjobs.contract._common import CouldNotTest, PropertyResult
 from ftjobs.contract._properties import Properties
 from ftjobs.contract._session import REFUSALS, TERMINAL, Lost, Session, Stop
 
@@ -227,7 +227,7 @@ def pause_before_running(s: Session, p: Properties, model: str, training_file: s
 def pause_existing(s: Session, p: Properties, job_id: str, still_seconds: float) -> None:
     """`--pause-job`: pause a running job of the user's, check pause and resume, and never leave it paused."""
     exchange = s.call("GET", f"/fine_tuning/jobs/{job_id}")
-    body = json_or_none(exchange.response.content) if exchange.response is not None else None
+    body = exchange.body()
     status = body.get("status") if isinstance(body, dict) else None
     if exchange.status != 200 or status != "running":
         got = f"its status is {status!r}" if exchange.status == 200 else f"reading it answered {exchange.status}"

@@ -112,7 +112,7 @@ def malformed_input(s: Session, p: Properties) -> None:
 
 def _forget_created(s: Session, exchange: Exchange) -> None:
     """A server that wrongly accepted a malformed create made a job: remember it, so that it gets cancelled."""
-    body = json_or_none(exchange.response.content) if exchange.response is not None else None
+    body = exchange.body()
     if exchange.status == 200 and isinstance(body, dict) and isinstance(body.get("id"), str):
         s.created.append(body["id"])
 

@@ -24,7 +24,6 @@ from ftjobs.contract._common import (
     Redactor,
     credential_header,
     cut,
-    json_or_none,
 )
 from ftjobs.contract._properties import Properties
 from ftjobs.contract._schemathesis import SchemathesisResult, recorded_creates, run_schemathesis
@@ -360,7 +359,7 @@ def _cancelled(s: Session, job_id: str) -> bool:
     if exchange.status == 200:
         return True
     read = s.call("GET", f"/fine_tuning/jobs/{job_id}")
-    body: Any = json_or_none(read.response.content) if read.response is not None else None
+    body: Any = read.body()
     return read.status == 404 or (isinstance(body, dict) and body.get("status") in TERMINAL)
 
 
@@ -368,7 +367,7 @@ def _resume_given(s: Session, job_id: str, say: Callable[[str], None]) -> None:
     """Put a `--pause-job` job back to running if this run left it paused; say so loudly if that fails."""
     for _ in range(3):
         read = s.call("GET", f"/fine_tuning/jobs/{job_id}")
-        body: Any = json_or_none(read.response.content) if read.response is not None else None
+        body: Any = read.body()
         status = body.get("status") if read.status == 200 and isinstance(body, dict) else None
         if status not in ("paused", "pausing"):
             return

@@ -132,7 +132,7 @@ class Session:
         """The statuses the job's events (`data.status`, where a server sends it) name, newer than the newest
         event naming `after` (all of them when `after` is None or never named). Server clocks play no part."""
         exchange = self.call("GET", f"/fine_tuning/jobs/{job_id}/events", params={"limit": "100"})
-        body = json_or_none(exchange.response.content) if exchange.response is not None else None
+        body = exchange.body()
         events = body.get("data") if isinstance(body, dict) else None
         seen: set[str] = set()
         for event in events if isinstance(events, list) else []:  # newest first
@@ -186,7 +186,7 @@ class Session:
         """Create a job and remember it for cancelling; a refusal means the run cannot test what needs one."""
         body = {"model": model, "training_file": training_file, "suffix": "ftjobs-contract"}
         exchange = self.call("POST", "/fine_tuning/jobs", json=body)
-        answer = json_or_none(exchange.response.content) if exchange.response is not None else None
+        answer = exchange.body()
         if isinstance(answer, dict) and isinstance(answer.get("id"), str) and exchange.status == 200:
             self.created.append(answer["id"])  # before any check: whatever it looks like, it gets cancelled
         if exchange.status in (400, 404, 422):
