@@ -21,7 +21,8 @@
         └── JobWaitTimeout               the wait's timeout passed first
 
 Status errors carry `status_code`, `request_id` (`x-request-id`, else Azure's `apim-request-id`), the error
-envelope's `message`, `type`, `param` and `code` (each `None` where the body has none), and the raw `body`.
+envelope's `message`, `type`, `param` and `code` (each `None` where the body has none), and `body`: as in the SDK,
+the inner error object when the body is the `{"error": {...}}` envelope, else the decoded body (JSON or text).
 No error's text ever contains a credential.
 """
 
@@ -79,6 +80,7 @@ class APIStatusError(APIError):
         self.request_id = request_id_of(response)
         envelope = body.get("error") if isinstance(body, dict) else None
         if isinstance(envelope, dict):
+            self.body = envelope  # as the SDK: the inner error object (`e.body["message"]`)
             self.type = _text(envelope.get("type"))
             self.param = _text(envelope.get("param"))
             self.code = _text(envelope.get("code"))
