@@ -1,6 +1,8 @@
 """The reference server's HTTP face: a Starlette app serving the fragment's eight operations.
 
-Served under `/v1` (OpenAI-style base URL) and `/openai/v1` (Azure-style). Every answer, errors
+Served under `/v1` (OpenAI-style base URL), `/openai/v1` (Azure's v1 API: `api-version` optional, `v1` or
+`preview`) and `/openai` (Azure's dated data plane: `api-version` required and dated, `2024-10-21`, as Azure
+requires it there; what the SDK's `AzureOpenAI(azure_endpoint=…, api_version=…)` talks to). Every answer, errors
 included, is JSON; every error is the fragment's envelope. Requests are checked against the fragment
 before they reach the `JobStore`: credentials, then parameters, then the body. Bad input gets a 4xx
 envelope, never a 500.
@@ -30,10 +32,13 @@ from ftjobs.testing._store import JobNotFound, JobStore, TransitionForbidden
 MAX_BODY_BYTES = 1 << 20
 # A job operation's path as sent (undecoded), so that an id containing an encoded `/` is still one id.
 JOB_PATH = re.compile(
-    r"^(?:/openai)?/v1/fine_tuning/jobs/(?P<id>[^/]+)(?:/(?:pause|resume|cancel|events|checkpoints))?$"
+    r"^(?:/openai/v1|/v1|/openai)/fine_tuning/jobs/(?P<id>[^/]+)(?:/(?:pause|resume|cancel|events|checkpoints))?$"
 )
 MAX_ID_LENGTH = 256
 API_VERSIONS = frozenset({"v1", "preview"})
+# Azure's dated API versions, required on the dated routes (`2024-10-21`, `2025-04-01-preview`).
+DATED_VERSION = re.compile(r"\d{4}-\d{2}-\d{2}(-preview)?")
+DATED_ROUTES = "/openai/fine_tuning/"
 
 Handler = Callable[[Request], Awaitable[Response]]
 
@@ -83,15 +88,34 @@ def create_app(store: JobStore | None = None, *, api_keys: Iterable[str] = ("sk-
         if not any(hmac.compare_digest(presented.encode(), key) for key in keys):
             raise ApiError(401, "Incorrect API key provided.", code="invalid_api_key")
 
+    def check_version(request: Request) -> None:
+        version = request.query_params.get("api-version")
+        if request.url.path.startswith(DATED_ROUTES):
+            if version is None:
+                raise ApiError(
+                    400,
+                    "Missing required query parameter 'api-version' (a dated version such as 2024-10-21).",
+                    code="missing_api_version",
+                    param="api-version",
+                )
+            if not DATED_VERSION.fullmatch(version):
+                raise ApiError(
+                    400,
+                    f"Unsupported api-version {version[:40]!r}: the dated routes take a dated version "
+                    "such as 2024-10-21 (the v1 API lives under /openai/v1).",
+                    code="unsupported_api_version",
+                    param="api-version",
+                )
+        elif version is not None and version not in API_VERSIONS:
+            raise ApiError(400, "api-version must be 'v1' or 'preview'.", param="api-version")
+
     def operation(handler: Handler) -> Handler:
         """Wrap a handler: credentials, `api-version`, and the store's refusals as envelopes."""
 
         async def wrapped(request: Request) -> Response:
             try:
                 authenticate(request)
-                version = request.query_params.get("api-version")
-                if version is not None and version not in API_VERSIONS:
-                    raise ApiError(400, "api-version must be 'v1' or 'preview'.", param="api-version")
+                check_version(request)
                 return await handler(request)
             except ApiError as error:
                 return error.response()
@@ -183,7 +207,7 @@ def create_app(store: JobStore | None = None, *, api_keys: Iterable[str] = ("sk-
         return await _http_exception(request, exc)
 
     app = Starlette(
-        routes=[Mount("/v1", routes=routes), Mount("/openai/v1", routes=routes)],
+        routes=[Mount("/v1", routes=routes), Mount("/openai/v1", routes=routes), Mount("/openai", routes=routes)],
         exception_handlers={HTTPException: routing_refusal, Exception: _server_error},
     )
     app.state.store = jobs

@@ -34,8 +34,14 @@ class LiveServer:
         return f"http://{self.host}:{self.port}/openai/v1"
 
     @property
+    def azure_dated_base_url(self) -> str:
+        """Azure's dated data plane: `http://host:port/openai` (every request needs `?api-version=2024-10-21`)."""
+        return f"http://{self.host}:{self.port}/openai"
+
+    @property
     def azure_endpoint(self) -> str:
-        """What `AZURE_OPENAI_ENDPOINT` would hold for this server."""
+        """What `AZURE_OPENAI_ENDPOINT` (or `azure_endpoint=`) would hold for this server: a dated `api_version`
+        talks to `azure_dated_base_url`, `v1`/`preview`/none to `azure_base_url`."""
         return f"http://{self.host}:{self.port}"
 
     def __repr__(self) -> str:

@@ -1,7 +1,13 @@
 """pytest fixtures for users' own tests, registered by installing ftjobs (entry point `pytest11`).
 
 - `ftjobs_server`: a reference server on a loopback port, fresh for each test, with fast timings
-  (a job runs after 0.1 s and trains for 2 s); its `store` lets a test inspect or fail jobs.
+  (a job runs after 0.1 s and trains for 2 s); its `store` lets a test inspect or fail jobs. It serves three
+  base URLs, one store behind them all:
+  - `ftjobs_server.base_url` — `http://127.0.0.1:PORT/v1`, OpenAI's shape (`OpenAI(base_url=…)`);
+  - `ftjobs_server.azure_base_url` — `…/openai/v1`, Azure's v1 API (`api-version` optional: `v1`, `preview`);
+  - `ftjobs_server.azure_dated_base_url` — `…/openai`, Azure's dated routes, `api-version` (`2024-10-21`) required:
+    `AzureOpenAI(azure_endpoint=ftjobs_server.azure_endpoint, api_version="2024-10-21", api_key=…)`, from the
+    openai SDK or from ftjobs, talks to it.
 - `ftjobs_client`: an `ftjobs.Client` for that server (no retries, so failures show at once).
 
 The server's dependencies load only when a test asks for the fixture.
