@@ -230,7 +230,7 @@ def fan_out(jobs: int = 1000) -> dict[str, Any]:
 
             result[f"{name}_s"] = asyncio.run(run())
             result[f"{name}_connections"] = connections() - 1  # less the reset request
-        from ftjobs._client import DEFAULT_LIMITS
+        from ftjobs._config import DEFAULT_LIMITS
 
         result["ftjobs_pool_limit"] = DEFAULT_LIMITS.max_connections
         result["ratio"] = result["ftjobs_s"] / result["openai_s"]

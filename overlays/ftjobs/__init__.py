@@ -1,18 +1,29 @@
-"""ftjobs: a client for the fine-tuning jobs API of OpenAI and Azure OpenAI v1, centred on pausing a job.
+"""ftjobs: a client for the fine-tuning jobs API of OpenAI and Azure OpenAI, centred on pausing a job.
 
-    from ftjobs import Client
+    from ftjobs import OpenAI                     # or Client; AzureOpenAI for Azure's dated routes
 
-    with Client() as client:                      # OPENAI_API_KEY, or AZURE_OPENAI_API_KEY + AZURE_OPENAI_ENDPOINT
+    with OpenAI() as client:                      # OPENAI_API_KEY, or AZURE_OPENAI_API_KEY + AZURE_OPENAI_ENDPOINT
         job = client.fine_tuning.jobs.pause("ftjob-abc123")
         client.fine_tuning.jobs.wait(job.id, until={"paused"})
 
-The models are the generated ones (`ftjobs_api.models`); `deviations(model)` tells where the answer a model
-was read from departs from the contract. The reference server lives in `ftjobs.testing` (extra `server`).
+Code written for the openai SDK's `client.fine_tuning.jobs` runs after swapping the import (README says what
+is covered). The models are the generated ones (`ftjobs_api.models`) with the SDK's serialisation added
+(`ftjobs._models`); `deviations(model)` tells where the answer a model was read from departs from the contract.
+The reference server lives in `ftjobs.testing` (extra `server`).
 """
 
 from typing import TYPE_CHECKING, Any
 
-from ftjobs._client import NOT_GIVEN, AsyncClient, Client, NotGiven
+from ftjobs._client import (
+    NOT_GIVEN,
+    AsyncAzureOpenAI,
+    AsyncClient,
+    AsyncOpenAI,
+    AzureOpenAI,
+    Client,
+    NotGiven,
+    OpenAI,
+)
 from ftjobs._exceptions import (
     APIConnectionError,
     APIError,
@@ -34,22 +45,32 @@ from ftjobs._exceptions import (
     RateLimitError,
     UnprocessableEntityError,
 )
-from ftjobs._pagination import AsyncPage, AsyncPaginator, SyncPage
+from ftjobs._pagination import AsyncCursorPage, AsyncPage, AsyncPaginator, PageInfo, SyncCursorPage, SyncPage
 from ftjobs._parse import Deviation, deviations
+from ftjobs._response import APIResponse
 from ftjobs._version import __version__
 
 if TYPE_CHECKING:
-    from ftjobs_api.models import FineTuningJob, FineTuningJobCheckpoint, FineTuningJobEvent, FineTuningJobStatus
+    from ftjobs._models import FineTuningJob, FineTuningJobCheckpoint, FineTuningJobEvent
+    from ftjobs_api.models import FineTuningJobStatus
 
-# The generated models, re-exported on first use (PEP 562), so that `import ftjobs` does not load them all.
-_MODELS = frozenset({"FineTuningJob", "FineTuningJobCheckpoint", "FineTuningJobEvent", "FineTuningJobStatus"})
+# The models, re-exported on first use (PEP 562), so that `import ftjobs` does not load them all.
+_LAZY = {
+    "FineTuningJob": "ftjobs._models",
+    "FineTuningJobCheckpoint": "ftjobs._models",
+    "FineTuningJobEvent": "ftjobs._models",
+    "FineTuningJobStatus": "ftjobs_api.models",
+}
+_MODELS = frozenset(_LAZY)
+
+LegacyAPIResponse = APIResponse  # the openai SDK's name
 
 
 def __getattr__(name: str) -> Any:
-    if name in _MODELS:
-        from ftjobs_api import models
+    if name in _LAZY:
+        import importlib
 
-        return getattr(models, name)
+        return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'ftjobs' has no attribute {name!r}")
 
 
@@ -57,13 +78,18 @@ __all__ = [
     "NOT_GIVEN",
     "APIConnectionError",
     "APIError",
+    "APIResponse",
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
+    "AsyncAzureOpenAI",
     "AsyncClient",
+    "AsyncCursorPage",
+    "AsyncOpenAI",
     "AsyncPage",
     "AsyncPaginator",
     "AuthenticationError",
+    "AzureOpenAI",
     "BadRequestError",
     "Client",
     "ConflictError",
@@ -78,11 +104,15 @@ __all__ = [
     "JobEndedError",
     "JobWaitError",
     "JobWaitTimeout",
+    "LegacyAPIResponse",
     "MissingCredentialsError",
     "NotFoundError",
     "NotGiven",
+    "OpenAI",
+    "PageInfo",
     "PermissionDeniedError",
     "RateLimitError",
+    "SyncCursorPage",
     "SyncPage",
     "UnprocessableEntityError",
     "__version__",

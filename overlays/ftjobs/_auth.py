@@ -21,6 +21,10 @@ class KeyAuth(httpx.Auth):
         self._header = header
         self._value = key if header == "api-key" else f"Bearer {key}"
 
+    def with_key(self, key: str) -> KeyAuth:
+        """The same scheme with another key."""
+        return KeyAuth(key, header=self._header)
+
     @property
     def scheme(self) -> str:
         return "api-key" if self._header == "api-key" else "bearer"

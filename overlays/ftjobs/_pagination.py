@@ -1,33 +1,102 @@
-"""Cursor pages (`after` = the last item's id, `has_more`), iterated across pages on demand."""
+"""Cursor pages (`after` = the last item's id, `has_more`), with the openai SDK's page surface.
+
+`data`, `has_more`, `has_next_page()`, `next_page_info()`, `get_next_page()`, `iter_pages()`; iterating a page
+walks every item of every following page (one request a page); `model_dump()`, `model_dump_json()`, `to_dict()`
+and `to_json()` write the page as the server sent it (`data`, `has_more`, then its other fields, e.g. `object`).
+Async: `async for` over items, awaited `get_next_page()`, and `AsyncPaginator` (what async `list` returns).
+"""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator, Mapping, Set
+from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
 
-class _HasId(Protocol):
+class _Item(Protocol):
     @property
     def id(self) -> str: ...
 
+    def model_dump(self, *, exclude_unset: bool = ..., exclude_none: bool = ...) -> dict[str, Any]: ...
 
-T = TypeVar("T", bound=_HasId)
+
+T = TypeVar("T", bound=_Item)
 
 
-class SyncPage(Generic[T]):
-    """One page of items; iterating it walks every following page too (one request a page)."""
+@dataclass(frozen=True)
+class PageInfo:
+    """Where the next page starts: the query parameters that ask for it (the SDK's `PageInfo`)."""
 
-    def __init__(self, data: list[T], has_more: bool, fetch: Callable[[str], SyncPage[T]]) -> None:
-        self.data = data
-        self.has_more = has_more
-        self._fetch = fetch
+    params: Mapping[str, str] = field(default_factory=dict)
+
+
+class _Page(Generic[T]):
+    data: list[T]
+    has_more: bool
+    _extra: dict[str, Any]
 
     def has_next_page(self) -> bool:
         return self.has_more and bool(self.data)
 
+    def next_page_info(self) -> PageInfo | None:
+        """The cursor of the next page, or `None` when this page is the last."""
+        return PageInfo(params={"after": self.data[-1].id}) if self.has_next_page() else None
+
+    def _no_next_page(self) -> RuntimeError:
+        return RuntimeError("No next page expected; check `.has_next_page()` before calling `.get_next_page()`.")
+
+    def model_dump(
+        self,
+        *,
+        mode: str = "python",
+        include: Set[str] | None = None,
+        exclude: Set[str] | None = None,
+        exclude_unset: bool = False,
+        exclude_none: bool = False,
+        **_: Any,
+    ) -> dict[str, Any]:
+        items = [item.model_dump(exclude_unset=exclude_unset, exclude_none=exclude_none) for item in self.data]
+        dumped: dict[str, Any] = {"data": items, "has_more": self.has_more, **self._extra}
+        if include is not None:
+            dumped = {key: value for key, value in dumped.items() if key in include}
+        return {key: value for key, value in dumped.items() if exclude is None or key not in exclude}
+
+    def model_dump_json(self, *, indent: int | None = None, exclude_unset: bool = False, **_: Any) -> str:
+        from ftjobs._models import dumps
+
+        return dumps(self.model_dump(exclude_unset=exclude_unset), indent)
+
+    def to_dict(self, *, exclude_unset: bool = True, **_: Any) -> dict[str, Any]:
+        return self.model_dump(exclude_unset=exclude_unset)
+
+    def to_json(self, *, indent: int | None = 2, exclude_unset: bool = True, **_: Any) -> str:
+        return self.model_dump_json(indent=indent, exclude_unset=exclude_unset)
+
+    def __getattr__(self, name: str) -> Any:
+        """The page's other fields (`page.object`), as the SDK keeps them."""
+        extra = self.__dict__.get("_extra", {})
+        if name in extra:
+            return extra[name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(items={len(self.data)}, has_more={self.has_more})"
+
+
+class SyncPage(_Page[T]):
+    """One page of items; iterating it walks every following page too (one request a page)."""
+
+    def __init__(
+        self, data: list[T], has_more: bool, fetch: Callable[[str], SyncPage[T]], extra: dict[str, Any] | None = None
+    ) -> None:
+        self.data = data
+        self.has_more = has_more
+        self._fetch = fetch
+        self._extra = extra or {}
+
     def get_next_page(self) -> SyncPage[T]:
         if not self.has_next_page():
-            raise StopIteration("no next page")
+            raise self._no_next_page()
         return self._fetch(self.data[-1].id)
 
     def iter_pages(self) -> Iterator[SyncPage[T]]:
@@ -41,24 +110,25 @@ class SyncPage(Generic[T]):
         for page in self.iter_pages():
             yield from page.data
 
-    def __repr__(self) -> str:
-        return f"SyncPage(items={len(self.data)}, has_more={self.has_more})"
 
-
-class AsyncPage(Generic[T]):
+class AsyncPage(_Page[T]):
     """One page of items, fetched asynchronously; `async for` walks every following page too."""
 
-    def __init__(self, data: list[T], has_more: bool, fetch: Callable[[str], Awaitable[AsyncPage[T]]]) -> None:
+    def __init__(
+        self,
+        data: list[T],
+        has_more: bool,
+        fetch: Callable[[str], Awaitable[AsyncPage[T]]],
+        extra: dict[str, Any] | None = None,
+    ) -> None:
         self.data = data
         self.has_more = has_more
         self._fetch = fetch
-
-    def has_next_page(self) -> bool:
-        return self.has_more and bool(self.data)
+        self._extra = extra or {}
 
     async def get_next_page(self) -> AsyncPage[T]:
         if not self.has_next_page():
-            raise StopAsyncIteration("no next page")
+            raise self._no_next_page()
         return await self._fetch(self.data[-1].id)
 
     async def iter_pages(self) -> AsyncIterator[AsyncPage[T]]:
@@ -72,9 +142,6 @@ class AsyncPage(Generic[T]):
         async for page in self.iter_pages():
             for item in page.data:
                 yield item
-
-    def __repr__(self) -> str:
-        return f"AsyncPage(items={len(self.data)}, has_more={self.has_more})"
 
 
 class AsyncPaginator(Generic[T]):
@@ -91,3 +158,8 @@ class AsyncPaginator(Generic[T]):
         page = await self._first()
         async for item in page:
             yield item
+
+
+# The openai SDK's names for these pages.
+SyncCursorPage = SyncPage
+AsyncCursorPage = AsyncPage

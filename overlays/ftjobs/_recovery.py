@@ -16,7 +16,7 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
@@ -24,6 +24,8 @@ from ftjobs._retry import ambiguous
 
 if TYPE_CHECKING:
     from ftjobs_api.models import FineTuningJob
+
+Job = TypeVar("Job", bound="FineTuningJob")
 
 # A refused retry of a transition is a lost success when the job already shows one of these statuses.
 REACHED = {
@@ -81,9 +83,7 @@ def reached(transition: str, job: FineTuningJob) -> bool:
     return job.status in REACHED[transition]
 
 
-def created_job(
-    jobs: Sequence[FineTuningJob], has_more: bool, sent: Mapping[str, Any], since: float
-) -> FineTuningJob | None:
+def created_job(jobs: Sequence[Job], has_more: bool, sent: Mapping[str, Any], since: float) -> Job | None:
     """The newest listed job that the create request `sent` (first attempted at `since`) made, if any.
 
     Raises `LookupError` when the list cannot tell: every listed job is recent enough and more exist.

@@ -8,12 +8,13 @@ from contextlib import contextmanager
 import pytest
 
 from ftjobs.testing import JobStore, LiveServer, Timings, live_server
+from tests.conftest import ENVIRONMENT
 
 
 @contextmanager
 def environment_server(monkeypatch: pytest.MonkeyPatch, timings: Timings) -> Iterator[LiveServer]:
     """A live reference server with `timings`; OPENAI_API_KEY and OPENAI_BASE_URL point at it, nothing else is set."""
-    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "AZURE_OPENAI_API_KEY", "AZURE_OPENAI_ENDPOINT"):
+    for name in ENVIRONMENT:
         monkeypatch.delenv(name, raising=False)
     with live_server(JobStore(timings=timings)) as live:
         monkeypatch.setenv("OPENAI_API_KEY", live.api_key)

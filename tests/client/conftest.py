@@ -11,6 +11,7 @@ import pytest
 import stamina
 
 from ftjobs._spec import load_spec
+from tests.conftest import ENVIRONMENT
 
 KEY = "sk-client-test-0123456789"
 BASE = "https://api.test/v1"
@@ -67,5 +68,5 @@ def no_backoff_waits() -> Iterator[None]:
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """No credentials leak in from the machine running the tests."""
-    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "AZURE_OPENAI_API_KEY", "AZURE_OPENAI_ENDPOINT"):
+    for name in ENVIRONMENT:
         monkeypatch.delenv(name, raising=False)

@@ -1,0 +1,183 @@
+"""A client's configuration, resolved once from its arguments and the environment.
+
+Where a key goes is decided by the host the user named (README's decision table): an argument first
+(`azure_endpoint` → Azure with `api-key`; `base_url` → bearer, as given), else the environment
+(`OPENAI_BASE_URL` or `OPENAI_API_KEY` name OpenAI; otherwise `AZURE_OPENAI_ENDPOINT` names Azure), else
+api.openai.com. Azure's dated API versions (`2024-10-21`) talk to the dated routes under `{endpoint}/openai`;
+`v1`, `preview` or none to `{endpoint}/openai/v1`. Headers and query parameters every request carries
+(organization, project, `api-version`, `default_headers`, `default_query`) are settled here too.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Final
+
+import httpx
+
+from ftjobs._auth import KeyAuth, TokenAuth, TokenProvider
+from ftjobs._exceptions import MissingCredentialsError
+from ftjobs._version import __version__
+
+OPENAI_BASE_URL = "https://api.openai.com/v1"
+DEFAULT_TIMEOUT = httpx.Timeout(600.0, connect=5.0)
+DEFAULT_MAX_RETRIES = 2
+# The openai SDK's pool limits: enough connections for a fan-out of a thousand calls without churn.
+DEFAULT_LIMITS = httpx.Limits(max_connections=1000, max_keepalive_connections=100)
+# Azure's dated data-plane versions (`2024-10-21`, `2025-04-01-preview`); anything else is the v1 API.
+DATED_VERSION = re.compile(r"\d{4}-\d{2}-\d{2}(-preview)?")
+
+
+class NotGiven:
+    """The default of optional arguments: leave the field (or setting) out; `None` means null (or none)."""
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+
+NOT_GIVEN: Final = NotGiven()
+Timeout = float | httpx.Timeout | None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The resolved configuration of a client (credentials live only in `auth`)."""
+
+    base_url: str
+    auth: httpx.Auth
+    max_retries: int
+    strict: bool
+    headers: Mapping[str, str]
+    query: Mapping[str, object]  # `api-version` and `default_query`, sent with every request
+    timeout: httpx.Timeout
+
+
+def timeout_of(value: Timeout) -> httpx.Timeout:
+    return value if isinstance(value, httpx.Timeout) else httpx.Timeout(value)
+
+
+def settings(
+    *,
+    api_key: str | None,
+    organization: str | None,
+    project: str | None,
+    base_url: str | httpx.URL | None,
+    azure_endpoint: str | None,
+    azure_ad_token: str | None,
+    azure_ad_token_provider: TokenProvider | None,
+    api_version: str | None,
+    timeout: Timeout | NotGiven,
+    http_timeout: httpx.Timeout | None,
+    max_retries: int,
+    strict: bool,
+    default_headers: Mapping[str, str] | None,
+    default_query: Mapping[str, object] | None,
+    force_azure: bool = False,
+) -> Settings:
+    """Resolve a client's arguments and the environment (`http_timeout`: that of an injected HTTP client)."""
+    env = os.environ
+    if max_retries < 0:
+        raise ValueError("max_retries must be 0 or more")
+    azure = force_azure or _is_azure(base_url, azure_endpoint, env)
+    if azure:
+        resolved, api_version = _azure_url(base_url, azure_endpoint, api_version, env)
+        auth = _azure_auth(api_key, azure_ad_token, azure_ad_token_provider, env)
+    else:
+        resolved = str(base_url or env.get("OPENAI_BASE_URL") or OPENAI_BASE_URL)
+        auth = _openai_auth(api_key, azure_ad_token_provider, env)
+    headers = {"user-agent": f"ftjobs/{__version__}", "accept": "application/json"}
+    organization = organization if organization is not None else env.get("OPENAI_ORG_ID")
+    project = project if project is not None else env.get("OPENAI_PROJECT_ID")
+    if organization:
+        headers["OpenAI-Organization"] = organization
+    if project:
+        headers["OpenAI-Project"] = project
+    headers.update(default_headers or {})
+    query = dict(default_query or {})
+    if api_version is not None:
+        query["api-version"] = api_version
+    if isinstance(timeout, NotGiven):
+        chosen = http_timeout if http_timeout is not None else DEFAULT_TIMEOUT
+    else:
+        chosen = timeout_of(timeout)
+    return Settings(resolved.rstrip("/"), auth, max_retries, strict, headers, query, chosen)
+
+
+def _is_azure(base_url: str | httpx.URL | None, azure_endpoint: str | None, env: Mapping[str, str]) -> bool:
+    """Whether the client talks to Azure (`api-key` header): the host the user named wins, arguments first.
+
+    A key alone names no host, so an `api_key=` never goes to api.openai.com while only Azure is configured.
+    """
+    if azure_endpoint:
+        return True
+    if base_url is not None:
+        return False
+    if env.get("OPENAI_BASE_URL") or env.get("OPENAI_API_KEY"):
+        return False
+    return bool(env.get("AZURE_OPENAI_ENDPOINT"))
+
+
+def _azure_url(
+    base_url: str | httpx.URL | None, azure_endpoint: str | None, api_version: str | None, env: Mapping[str, str]
+) -> tuple[str, str | None]:
+    """The base URL and the `api-version` to send: dated versions use Azure's dated routes."""
+    if api_version is None:
+        api_version = env.get("OPENAI_API_VERSION") or None
+    if base_url is not None:
+        return str(base_url), api_version
+    endpoint = azure_endpoint or env.get("AZURE_OPENAI_ENDPOINT")
+    if not endpoint:
+        raise MissingCredentialsError(
+            "No Azure endpoint: pass azure_endpoint= (or base_url=), or set AZURE_OPENAI_ENDPOINT."
+        )
+    endpoint = endpoint.rstrip("/")
+    if endpoint.endswith("/openai/v1"):  # an endpoint given as the v1 base URL
+        return endpoint, api_version
+    if api_version is not None and DATED_VERSION.fullmatch(api_version):
+        return endpoint + "/openai", api_version
+    return endpoint + "/openai/v1", api_version
+
+
+def _azure_auth(
+    api_key: str | None,
+    azure_ad_token: str | None,
+    azure_ad_token_provider: TokenProvider | None,
+    env: Mapping[str, str],
+) -> httpx.Auth:
+    given = [name for name, value in (("api_key", api_key), ("azure_ad_token", azure_ad_token)) if value]
+    if azure_ad_token_provider is not None:
+        given.append("azure_ad_token_provider")
+    if len(given) > 1:
+        raise ValueError(f"pass only one of api_key, azure_ad_token and azure_ad_token_provider (got {given})")
+    if azure_ad_token_provider is not None:
+        return TokenAuth(azure_ad_token_provider)
+    if azure_ad_token:
+        return KeyAuth(azure_ad_token)
+    key = api_key or env.get("AZURE_OPENAI_API_KEY")
+    if key:
+        return KeyAuth(key, header="api-key")
+    token = env.get("AZURE_OPENAI_AD_TOKEN")
+    if token:
+        return KeyAuth(token)
+    raise MissingCredentialsError(
+        "No Azure credentials: pass api_key=, azure_ad_token= or azure_ad_token_provider=, "
+        "or set AZURE_OPENAI_API_KEY (with AZURE_OPENAI_ENDPOINT)."
+    )
+
+
+def _openai_auth(api_key: str | None, provider: TokenProvider | None, env: Mapping[str, str]) -> httpx.Auth:
+    if provider is not None:
+        return TokenAuth(provider)
+    key = api_key or env.get("OPENAI_API_KEY")
+    if not key:
+        raise MissingCredentialsError(
+            "No credentials: pass api_key=, or set OPENAI_API_KEY (OpenAI) or "
+            "AZURE_OPENAI_API_KEY and AZURE_OPENAI_ENDPOINT (Azure OpenAI)."
+        )
+    return KeyAuth(key)

@@ -1,0 +1,217 @@
+"""The models ftjobs answers with: the generated ones, plus the openai SDK's way of writing them out.
+
+Each class here subclasses its generated model (so `isinstance(job, ftjobs_api.models.FineTuningJob)` holds and
+`generated/` stays untouched) and adds what SDK programs call on results: `model_dump()` (with `mode`,
+`include`/`exclude`, `exclude_unset`, `exclude_none`), `model_dump_json(indent=)`, `to_dict()`, `to_json()`,
+`dict(model)` and iteration over `(field, value)` pairs, and the SDK's attribute names `object` and `type`
+(the generator names them `object_` and `type_`).
+
+The writing starts from the generated `to_dict()`, which writes every value a deviating answer kept as the
+server sent it (see `ftjobs._parse`). On top of it, as the SDK's pydantic models do: `model_dump()` lists every
+field the contract declares (`None` where the answer had none) and then the answer's extra fields;
+`exclude_unset=True` (the default of `to_dict()`/`to_json()`) keeps only what the answer carried. Key order
+follows the fragment, not the SDK.
+
+Importing this module loads the generated models: the client imports it on its first answer.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Set
+from typing import Any, Literal
+
+import attrs
+
+from ftjobs._parse import deviations
+from ftjobs_api import models as generated
+from ftjobs_api.types import Unset
+
+Mode = Literal["json", "python"] | str
+# A required field an answer left out, at the model's top level (`/training_file`, `/data/3/training_file`).
+_MISSING = re.compile(r"^(?:/data/\d+)?/([^/]+)$")
+
+
+def _key(field: attrs.Attribute[Any]) -> str:
+    """The JSON name of a generated field (`object_` → `object`)."""
+    return field.name[:-1] if field.name.endswith("_") else field.name
+
+
+def _fields(model: Any) -> list[attrs.Attribute[Any]]:
+    return [field for field in attrs.fields(type(model)) if field.name != "additional_properties"]
+
+
+def _missing(model: Any) -> set[str]:
+    """The top-level keys the answer left out although the contract requires them."""
+    found = set()
+    for deviation in deviations(model):
+        match = _MISSING.match(deviation.path)
+        if match is not None and deviation.message == "required field is missing":
+            found.add(match.group(1))
+    return found
+
+
+def _written(model: Any, written: dict[str, Any], exclude_unset: bool, exclude_none: bool) -> dict[str, Any]:
+    """`written` (the model's `to_dict()`) with the SDK's rules applied, declared fields first."""
+    missing = _missing(model) if exclude_unset else set()
+    result: dict[str, Any] = {}
+    declared = set()
+    for field in _fields(model):
+        key = _key(field)
+        declared.add(key)
+        if key not in written or key in missing:
+            if not (exclude_unset or exclude_none):
+                result[key] = None
+            continue
+        value, kept = getattr(model, field.name), written[key]
+        if attrs.has(type(value)) and isinstance(kept, dict):
+            kept = _written(value, kept, exclude_unset, exclude_none)
+        elif isinstance(value, list) and isinstance(kept, list) and len(value) == len(kept):
+            kept = [
+                _written(item, sub, exclude_unset, exclude_none)
+                if attrs.has(type(item)) and isinstance(sub, dict)
+                else sub
+                for item, sub in zip(value, kept, strict=True)
+            ]
+        if kept is None and exclude_none:
+            continue
+        result[key] = kept
+    result.update((key, value) for key, value in written.items() if key not in declared)
+    return result
+
+
+def _selected(data: dict[str, Any], include: Set[str] | None, exclude: Set[str] | None) -> dict[str, Any]:
+    if include is not None:
+        data = {key: value for key, value in data.items() if key in include}
+    if exclude is not None:
+        data = {key: value for key, value in data.items() if key not in exclude}
+    return data
+
+
+def dumps(data: Any, indent: int | None) -> str:
+    """JSON as pydantic writes it: compact without `indent`, UTF-8 left as is."""
+    if indent is None:
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(data, ensure_ascii=False, indent=indent)
+
+
+class SDKModel:
+    """The openai SDK's serialisation surface, over a generated model's `to_dict()`."""
+
+    __slots__ = ()
+
+    def model_dump(
+        self,
+        *,
+        mode: Mode = "python",
+        include: Set[str] | None = None,
+        exclude: Set[str] | None = None,
+        by_alias: bool | None = None,
+        exclude_unset: bool = False,
+        exclude_defaults: bool = False,
+        exclude_none: bool = False,
+        round_trip: bool = False,
+        warnings: bool | str = True,
+    ) -> dict[str, Any]:
+        """The model as plain data: every declared field (`None` where unset), then the answer's extra fields.
+
+        `exclude_unset=True` keeps only what the answer carried; `exclude_none=True` (or `exclude_defaults`, whose
+        defaults are all `None`) leaves out fields that are `None`. Values are JSON types in either `mode`.
+        """
+        written = super().to_dict()  # type: ignore[misc]
+        data = _written(self, written, exclude_unset, exclude_none or exclude_defaults)
+        return _selected(data, include, exclude)
+
+    def model_dump_json(
+        self,
+        *,
+        indent: int | None = None,
+        include: Set[str] | None = None,
+        exclude: Set[str] | None = None,
+        by_alias: bool | None = None,
+        exclude_unset: bool = False,
+        exclude_defaults: bool = False,
+        exclude_none: bool = False,
+        round_trip: bool = False,
+        warnings: bool | str = True,
+    ) -> str:
+        data = self.model_dump(
+            include=include,
+            exclude=exclude,
+            exclude_unset=exclude_unset,
+            exclude_defaults=exclude_defaults,
+            exclude_none=exclude_none,
+        )
+        return dumps(data, indent)
+
+    def to_dict(
+        self,
+        *,
+        mode: Mode = "python",
+        use_api_names: bool = True,
+        exclude_unset: bool = True,
+        exclude_defaults: bool = False,
+        exclude_none: bool = False,
+        warnings: bool = True,
+    ) -> dict[str, Any]:
+        """What the answer carried (the SDK's `to_dict()`: `exclude_unset=True` by default)."""
+        return self.model_dump(
+            mode=mode, exclude_unset=exclude_unset, exclude_defaults=exclude_defaults, exclude_none=exclude_none
+        )
+
+    def to_json(
+        self,
+        *,
+        indent: int | None = 2,
+        use_api_names: bool = True,
+        exclude_unset: bool = True,
+        exclude_defaults: bool = False,
+        exclude_none: bool = False,
+        warnings: bool = True,
+    ) -> str:
+        return self.model_dump_json(
+            indent=indent, exclude_unset=exclude_unset, exclude_defaults=exclude_defaults, exclude_none=exclude_none
+        )
+
+    def __iter__(self) -> Iterator[tuple[str, Any]]:
+        """`(field, value)` pairs, as pydantic models iterate (so `dict(model)` works); unset values read `None`."""
+        for field in _fields(self):
+            value = getattr(self, field.name)
+            yield _key(field), None if isinstance(value, Unset) else value
+        extra: dict[str, Any] = getattr(self, "additional_properties", {})
+        yield from extra.items()
+
+
+class FineTuningJob(SDKModel, generated.FineTuningJob):
+    """A fine-tuning job (`ftjobs_api.models.FineTuningJob` with the SDK's serialisation)."""
+
+    __slots__ = ()
+
+    @property
+    def object(self) -> str:
+        return self.object_
+
+
+class FineTuningJobEvent(SDKModel, generated.FineTuningJobEvent):
+    """An event of a job (`ftjobs_api.models.FineTuningJobEvent` with the SDK's serialisation)."""
+
+    __slots__ = ()
+
+    @property
+    def object(self) -> str:
+        return self.object_
+
+    @property
+    def type(self) -> str | None:
+        return None if isinstance(self.type_, Unset) else self.type_
+
+
+class FineTuningJobCheckpoint(SDKModel, generated.FineTuningJobCheckpoint):
+    """A checkpoint of a job (`ftjobs_api.models.FineTuningJobCheckpoint` with the SDK's serialisation)."""
+
+    __slots__ = ()
+
+    @property
+    def object(self) -> str:
+        return self.object_

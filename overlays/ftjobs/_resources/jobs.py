@@ -1,0 +1,426 @@
+"""`client.fine_tuning.jobs`: create, retrieve, list, pause, resume, cancel, list_events, and `wait`.
+
+Every API method takes the openai SDK's names (`fine_tuning_job_id`, positional too) and request options
+(`extra_headers`, `extra_query`, `extra_body`, `timeout`); `with_raw_response` gives each one's raw answer.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Mapping
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from ftjobs._base_client import event_model, job_model, job_path
+from ftjobs._config import NOT_GIVEN, NotGiven, Timeout
+from ftjobs._exceptions import APIConnectionError, InternalServerError, RateLimitError
+from ftjobs._resources._common import async_pages, given, sync_pages
+from ftjobs._resources.checkpoints import (
+    AsyncCheckpoints,
+    AsyncCheckpointsWithRawResponse,
+    Checkpoints,
+    CheckpointsWithRawResponse,
+)
+from ftjobs._response import async_to_raw_response_wrapper, options, respond, to_raw_response_wrapper
+from ftjobs._wait import Waiter
+
+if TYPE_CHECKING:
+    from ftjobs._base_client import AsyncAPIClient, SyncAPIClient
+    from ftjobs._models import FineTuningJob, FineTuningJobEvent
+    from ftjobs._pagination import AsyncPaginator, SyncPage
+    from ftjobs_api.models import FineTuneMethod, FineTuningIntegration, Hyperparameters
+
+Headers = Mapping[str, str] | None
+Query = Mapping[str, object] | None
+Body = Mapping[str, object] | None
+
+
+def _create_body(
+    model: str,
+    training_file: str,
+    hyperparameters: Hyperparameters | Mapping[str, Any] | NotGiven,
+    integrations: Iterable[FineTuningIntegration | Mapping[str, Any]] | NotGiven | None,
+    metadata: Mapping[str, str] | NotGiven | None,
+    method: FineTuneMethod | Mapping[str, Any] | NotGiven,
+    seed: int | NotGiven | None,
+    suffix: str | NotGiven | None,
+    validation_file: str | NotGiven | None,
+) -> dict[str, Any]:
+    def plain(value: Any) -> Any:
+        return value.to_dict() if hasattr(value, "to_dict") else value
+
+    body: dict[str, Any] = {"model": model, "training_file": training_file}
+    optional = {
+        "hyperparameters": plain(hyperparameters),
+        "integrations": integrations
+        if integrations is None or isinstance(integrations, NotGiven)
+        else [plain(item) for item in integrations],
+        "metadata": metadata if metadata is None or isinstance(metadata, NotGiven) else dict(metadata),
+        "method": plain(method),
+        "seed": seed,
+        "suffix": suffix,
+        "validation_file": validation_file,
+    }
+    body.update({name: value for name, value in optional.items() if not isinstance(value, NotGiven)})
+    return body
+
+
+def _list_params(after: str | NotGiven | None, limit: int | NotGiven | None, metadata: Any) -> dict[str, Any]:
+    params = {"after": given(after), "limit": given(limit)}
+    if isinstance(metadata, Mapping):  # the SDK's filter: `metadata[key]=value`
+        params.update({f"metadata[{key}]": value for key, value in metadata.items()})
+    return params
+
+
+class Jobs:
+    """`client.fine_tuning.jobs`: create, list, retrieve, pause, resume, cancel, list_events, wait."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+        self.checkpoints = Checkpoints(client)
+
+    def create(
+        self,
+        *,
+        model: str,
+        training_file: str,
+        hyperparameters: Hyperparameters | Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        integrations: Iterable[FineTuningIntegration | Mapping[str, Any]] | NotGiven | None = NOT_GIVEN,
+        metadata: Mapping[str, str] | NotGiven | None = NOT_GIVEN,
+        method: FineTuneMethod | Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        seed: int | NotGiven | None = NOT_GIVEN,
+        suffix: str | NotGiven | None = NOT_GIVEN,
+        validation_file: str | NotGiven | None = NOT_GIVEN,
+        extra_headers: Headers = None,
+        extra_query: Query = None,
+        extra_body: Body = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> FineTuningJob:
+        """Create a job (`POST /fine_tuning/jobs`); a create whose answer was lost is never sent twice blindly."""
+        body = _create_body(
+            model, training_file, hyperparameters, integrations, metadata, method, seed, suffix, validation_file
+        )
+        call = options(extra_headers, extra_query, extra_body, timeout)
+        result: FineTuningJob = self._client._job_result(self._client._create(body, call), call)
+        return result
+
+    def retrieve(
+        self,
+        fine_tuning_job_id: str,
+        *,
+        extra_headers: Headers = None,
+        extra_query: Query = None,
+        extra_body: Body = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> FineTuningJob:
+        """The job (`GET /fine_tuning/jobs/{id}`)."""
+        call = options(extra_headers, extra_query, extra_body, timeout)
+        response = self._client._request("GET", job_path(fine_tuning_job_id), options=call)
+        result: FineTuningJob = respond(response, self._client._job, call)
+        return result
+
+    def pause(
+        self,
+        fine_tuning_job_id: str,
+        *,
+        extra_headers: Headers = None,
+        extra_query: Query = None,
+        extra_body: Body = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> FineTuningJob:
+        """Pause a running job; answers it `paused` (`POST …/pause`, no body)."""
+        call = options(extra_headers, extra_query, extra_body, timeout)
+        result: FineTuningJob = self._client._job_result(
+            self._client._transition(fine_tuning_job_id, "pause", call), call
+        )
+        return result
+
+    def resume(
+        self,
+        fine_tuning_job_id: str,
+        *,
+        extra_headers: Headers = None,
+        extra_query: Query = None,
+        extra_body: Body = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> FineTuningJob:
+        """Resume a paused job; answers it `queued` or `running` (`POST …/resume`, no body)."""
+        call = options(extra_headers, extra_query, extra_body, timeout)
+        result: FineTuningJob = self._client._job_result(
+            self._client._transition(fine_tuning_job_id, "resume", call), call
+        )
+        return result
+
+    def cancel(
+        self,
+        fine_tuning_job_id: str,
+        *,
+        extra_headers: Headers = None,
+        extra_query: Query = None,
+        extra_body: Body = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> FineTuningJob:
+        """Cancel a job that has not ended, paused ones included (`POST …/cancel`, no body)."""
+        call = options(extra_headers, extra_query, extra_body, timeout)
+        result: FineTuningJob = self._client._job_result(
+            self._client._transition(fine_tuning_job_id, "cancel", call), call
+        )
+        return result
+
+    def list(
+        self,
+        *,
+        after: str | NotGiven | None = NOT_GIVEN,
+        limit: int | NotGiven | None = NOT_GIVEN,
+        metadata: Mapping[str, str] | NotGiven | None = NOT_GIVEN,
+        extra_headers: Headers = None,
+        extra_query: Query = None,
+        extra_body: Body = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> SyncPage[FineTuningJob]:
+        """A page of jobs, newest first; iterating it walks every page. `metadata` filters by metadata pairs."""
+        call = options(extra_headers, extra_query, extra_body, timeout)
+        page: SyncPage[FineTuningJob] = sync_pages(
+            self._client, "/fine_tuning/jobs", job_model(), _list_params(after, limit, metadata), call
+        )
+        return page
+
+    def list_events(
+        self,
+        fine_tuning_job_id: str,
+        *,
+        after: str | NotGiven | None = NOT_GIVEN,
+        limit: int | NotGiven | None = NOT_GIVEN,
+        extra_headers: Headers = None,
+        extra_query: Query = None,
+        extra_body: Body = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> SyncPage[FineTuningJobEvent]:
+        """A page of the job's events, newest first; iterating it walks every page."""
+        call = options(extra_headers, extra_query, extra_body, timeout)
+        path = job_path(fine_tuning_job_id, "events")
+        page: SyncPage[FineTuningJobEvent] = sync_pages(
+            self._client, path, event_model(), {"after": given(after), "limit": given(limit)}, call
+        )
+        return page
+
+    def wait(
+        self,
+        fine_tuning_job_id: str,
+        *,
+        until: Iterable[str] | str = ("succeeded",),
+        timeout: float = 3600.0,
+        poll_interval: float = 5.0,
+        on_update: Callable[[FineTuningJob], object] | None = None,
+        on_outage: Callable[[Exception | None], object] | None = None,
+    ) -> FineTuningJob:
+        """Poll the job until its status is one of `until`; returns that job (ftjobs' own; the SDK has none).
+
+        Waits `poll_interval` seconds between polls, or what the server's `openai-poll-after-ms` says.
+        `on_update(job)` is called whenever the status changes (and for the first poll). An outage —
+        connection errors, timeouts, 429 and 5xx that outlast the call's retries — is waited out until
+        `timeout`; `on_outage(error)` is called when one starts, `on_outage(None)` when it ends. Raises
+        `JobEndedError` as soon as the job ends in a status not wanted, `JobWaitTimeout` after `timeout`.
+        """
+        waiter = Waiter(fine_tuning_job_id, until, timeout, poll_interval, on_update, on_outage)
+        while True:
+            try:
+                response = self._client._request("GET", job_path(fine_tuning_job_id))
+            except (APIConnectionError, InternalServerError, RateLimitError) as error:
+                time.sleep(waiter.unreachable(error))
+                continue
+            waiter.reachable()
+            job = self._client._job(response)
+            delay = waiter.observe(job, response)
+            if delay is None:
+                return job
+            time.sleep(delay)
+
+    @cached_property
+    def with_raw_response(self) -> JobsWithRawResponse:
+        """The same methods, answering the raw `APIResponse` (`.headers`, `.status_code`, `.parse()`)."""
+        return JobsWithRawResponse(self)
+
+
+class AsyncJobs:
+    """`client.fine_tuning.jobs` (async): the same operations as `Jobs`, awaited."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+        self.checkpoints = AsyncCheckpoints(client)
+
+    async def create(
+        self,
+        *,
+        model: str,
+        training_file: str,
+        hyperparameters: Hyperparameters | Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        integrations: Iterable[FineTuningIntegration | Mapping[str, Any]] | NotGiven | None = NOT_GIVEN,
+        metadata: Mapping[str, str] | NotGiven | None = NOT_GIVEN,
+        method: FineTuneMethod | Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        seed: int | NotGiven | None = NOT_GIVEN,
+        suffix: str | NotGiven | None = NOT_GIVEN,
+        validation_file: str | NotGiven | None = NOT_GIVEN,
+        extra_headers: Headers = None,
+        extra_query: Query = None,
+        extra_body: Body = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> FineTuningJob:
+        """Create a job (`POST /fine_tuning/jobs`)."""
+        body = _create_body(
+            model, training_file, hyperparameters, integrations, metadata, method, seed, suffix, validation_file
+        )
+        call = options(extra_headers, extra_query, extra_body, timeout)
+        result: FineTuningJob = self._client._job_result(await self._client._create(body, call), call)
+        return result
+
+    async def retrieve(
+        self,
+        fine_tuning_job_id: str,
+        *,
+        extra_headers: Headers = None,
+        extra_query: Query = None,
+        extra_body: Body = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> FineTuningJob:
+        """The job (`GET /fine_tuning/jobs/{id}`)."""
+        call = options(extra_headers, extra_query, extra_body, timeout)
+        response = await self._client._request("GET", job_path(fine_tuning_job_id), options=call)
+        result: FineTuningJob = respond(response, self._client._job, call)
+        return result
+
+    async def pause(
+        self,
+        fine_tuning_job_id: str,
+        *,
+        extra_headers: Headers = None,
+        extra_query: Query = None,
+        extra_body: Body = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> FineTuningJob:
+        """Pause a running job; answers it `paused`."""
+        call = options(extra_headers, extra_query, extra_body, timeout)
+        answer = await self._client._transition(fine_tuning_job_id, "pause", call)
+        result: FineTuningJob = self._client._job_result(answer, call)
+        return result
+
+    async def resume(
+        self,
+        fine_tuning_job_id: str,
+        *,
+        extra_headers: Headers = None,
+        extra_query: Query = None,
+        extra_body: Body = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> FineTuningJob:
+        """Resume a paused job; answers it `queued` or `running`."""
+        call = options(extra_headers, extra_query, extra_body, timeout)
+        answer = await self._client._transition(fine_tuning_job_id, "resume", call)
+        result: FineTuningJob = self._client._job_result(answer, call)
+        return result
+
+    async def cancel(
+        self,
+        fine_tuning_job_id: str,
+        *,
+        extra_headers: Headers = None,
+        extra_query: Query = None,
+        extra_body: Body = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> FineTuningJob:
+        """Cancel a job that has not ended, paused ones included."""
+        call = options(extra_headers, extra_query, extra_body, timeout)
+        answer = await self._client._transition(fine_tuning_job_id, "cancel", call)
+        result: FineTuningJob = self._client._job_result(answer, call)
+        return result
+
+    def list(
+        self,
+        *,
+        after: str | NotGiven | None = NOT_GIVEN,
+        limit: int | NotGiven | None = NOT_GIVEN,
+        metadata: Mapping[str, str] | NotGiven | None = NOT_GIVEN,
+        extra_headers: Headers = None,
+        extra_query: Query = None,
+        extra_body: Body = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> AsyncPaginator[FineTuningJob]:
+        """`await` it for the first page of jobs, or `async for` over every job."""
+        call = options(extra_headers, extra_query, extra_body, timeout)
+        return async_pages(self._client, "/fine_tuning/jobs", job_model(), _list_params(after, limit, metadata), call)
+
+    def list_events(
+        self,
+        fine_tuning_job_id: str,
+        *,
+        after: str | NotGiven | None = NOT_GIVEN,
+        limit: int | NotGiven | None = NOT_GIVEN,
+        extra_headers: Headers = None,
+        extra_query: Query = None,
+        extra_body: Body = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+    ) -> AsyncPaginator[FineTuningJobEvent]:
+        """`await` it for the first page of the job's events, or `async for` over every event."""
+        call = options(extra_headers, extra_query, extra_body, timeout)
+        path = job_path(fine_tuning_job_id, "events")
+        return async_pages(self._client, path, event_model(), {"after": given(after), "limit": given(limit)}, call)
+
+    async def wait(
+        self,
+        fine_tuning_job_id: str,
+        *,
+        until: Iterable[str] | str = ("succeeded",),
+        timeout: float = 3600.0,
+        poll_interval: float = 5.0,
+        on_update: Callable[[FineTuningJob], object] | None = None,
+        on_outage: Callable[[Exception | None], object] | None = None,
+    ) -> FineTuningJob:
+        """Poll the job until its status is one of `until` (see `Jobs.wait`)."""
+        import asyncio
+
+        waiter = Waiter(fine_tuning_job_id, until, timeout, poll_interval, on_update, on_outage)
+        while True:
+            try:
+                response = await self._client._request("GET", job_path(fine_tuning_job_id))
+            except (APIConnectionError, InternalServerError, RateLimitError) as error:
+                await asyncio.sleep(waiter.unreachable(error))
+                continue
+            waiter.reachable()
+            job = self._client._job(response)
+            delay = waiter.observe(job, response)
+            if delay is None:
+                return job
+            await asyncio.sleep(delay)
+
+    @cached_property
+    def with_raw_response(self) -> AsyncJobsWithRawResponse:
+        """The same methods, answering the raw `APIResponse` (`.headers`, `.status_code`, `.parse()`)."""
+        return AsyncJobsWithRawResponse(self)
+
+
+class JobsWithRawResponse:
+    """`jobs.with_raw_response`: each method answers its `APIResponse`."""
+
+    def __init__(self, jobs: Jobs) -> None:
+        self.create = to_raw_response_wrapper(jobs.create)
+        self.retrieve = to_raw_response_wrapper(jobs.retrieve)
+        self.list = to_raw_response_wrapper(jobs.list)
+        self.pause = to_raw_response_wrapper(jobs.pause)
+        self.resume = to_raw_response_wrapper(jobs.resume)
+        self.cancel = to_raw_response_wrapper(jobs.cancel)
+        self.list_events = to_raw_response_wrapper(jobs.list_events)
+        self.checkpoints = CheckpointsWithRawResponse(jobs.checkpoints)
+
+
+class AsyncJobsWithRawResponse:
+    """`jobs.with_raw_response` (async): each method answers its `APIResponse`, awaited."""
+
+    def __init__(self, jobs: AsyncJobs) -> None:
+        self.create = async_to_raw_response_wrapper(jobs.create)
+        self.retrieve = async_to_raw_response_wrapper(jobs.retrieve)
+        self.list = async_to_raw_response_wrapper(jobs.list)
+        self.pause = async_to_raw_response_wrapper(jobs.pause)
+        self.resume = async_to_raw_response_wrapper(jobs.resume)
+        self.cancel = async_to_raw_response_wrapper(jobs.cancel)
+        self.list_events = async_to_raw_response_wrapper(jobs.list_events)
+        self.checkpoints = AsyncCheckpointsWithRawResponse(jobs.checkpoints)
