@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import logging
+import threading
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 from urllib.parse import quote
@@ -21,7 +22,7 @@ from urllib.parse import quote
 import httpx
 
 from ftjobs._auth import KeyAuth, redacted
-from ftjobs._config import NotGiven, Settings, Timeout, timeout_of
+from ftjobs._config import DEFAULT_LIMITS, NotGiven, Settings, Timeout, timeout_of
 from ftjobs._exceptions import (
     APIConnectionError,
     APIResponseValidationError,
@@ -55,6 +56,7 @@ logger = logging.getLogger("ftjobs")
 
 ModelT = TypeVar("ModelT", "FineTuningJob", "FineTuningJobEvent", "FineTuningJobCheckpoint")
 MAX_REDIRECTS = 5
+_CREATING = threading.Lock()  # held while a client creates its connection pool
 # A call's answer: the HTTP response, and the job when a lost-answer rule found it instead of reading it.
 Answer = tuple[httpx.Response, "FineTuningJob | None"]
 
@@ -94,7 +96,13 @@ class BaseClient:
 
     _settings: Settings
     _owns_http: bool
-    _http: httpx.Client | httpx.AsyncClient
+    # The connection pool, created on the first request (an SSL context costs ~15 ms that `import ftjobs` +
+    # a client need not pay) or given by the caller.
+    _http_client: httpx.Client | httpx.AsyncClient | None
+
+    @property
+    def _http(self) -> httpx.Client | httpx.AsyncClient:
+        raise NotImplementedError
 
     @property
     def base_url(self) -> str:
@@ -157,8 +165,7 @@ class BaseClient:
             query=query,
             timeout=old.timeout if isinstance(timeout, NotGiven) else timeout_of(timeout),
         )
-        if http_client is not None:
-            clone._http = http_client
+        clone._http_client = http_client if http_client is not None else self._http  # the same pool
         clone._owns_http = False  # the pool belongs to the client it was copied from (or to the caller)
         clone._attach()
         return clone
@@ -368,7 +375,17 @@ def _unchecked_options(options: Options) -> Options:
 class SyncAPIClient(BaseClient):
     """Sending, synchronously."""
 
-    _http: httpx.Client
+    _http_client: httpx.Client | None
+
+    @property
+    def _http(self) -> httpx.Client:
+        http = self._http_client
+        if http is None:
+            with _CREATING:
+                http = self._http_client
+                if http is None:
+                    http = self._http_client = httpx.Client(timeout=self._settings.timeout, limits=DEFAULT_LIMITS)
+        return http
 
     def _exchange(self, request: httpx.Request) -> httpx.Response:
         """One request: same-origin redirects followed, the body read (an undecodable one left out, saying why)."""
@@ -528,7 +545,17 @@ class SyncAPIClient(BaseClient):
 class AsyncAPIClient(BaseClient):
     """Sending, asynchronously: the steps of `SyncAPIClient`, awaited."""
 
-    _http: httpx.AsyncClient
+    _http_client: httpx.AsyncClient | None
+
+    @property
+    def _http(self) -> httpx.AsyncClient:
+        http = self._http_client
+        if http is None:
+            with _CREATING:
+                http = self._http_client
+                if http is None:
+                    http = self._http_client = httpx.AsyncClient(timeout=self._settings.timeout, limits=DEFAULT_LIMITS)
+        return http
 
     async def _exchange(self, request: httpx.Request) -> httpx.Response:
         response = await self._http.send(request, auth=self._settings.auth, follow_redirects=False, stream=True)

@@ -14,7 +14,7 @@ import httpx
 
 from ftjobs._auth import TokenProvider
 from ftjobs._base_client import AsyncAPIClient, SyncAPIClient, job_path
-from ftjobs._config import DEFAULT_LIMITS, DEFAULT_MAX_RETRIES, NOT_GIVEN, NotGiven, Settings, Timeout, settings
+from ftjobs._config import DEFAULT_MAX_RETRIES, NOT_GIVEN, NotGiven, Settings, Timeout, settings
 from ftjobs._resources.fine_tuning import AsyncFineTuning, FineTuning
 
 __all__ = ["NOT_GIVEN", "AsyncAzureOpenAI", "AsyncClient", "AzureOpenAI", "Client", "NotGiven", "job_path"]
@@ -70,9 +70,7 @@ class Client(SyncAPIClient):
     def _start(self, resolved: Settings, http_client: httpx.Client | None) -> None:
         self._settings = resolved
         self._owns_http = http_client is None
-        self._http = (
-            http_client if http_client is not None else httpx.Client(timeout=resolved.timeout, limits=DEFAULT_LIMITS)
-        )
+        self._http_client = http_client  # else created on the first request
         self._attach()
 
     def _attach(self) -> None:
@@ -116,8 +114,8 @@ class Client(SyncAPIClient):
 
     def close(self) -> None:
         """Close the connections (only those of an HTTP client that ftjobs created)."""
-        if self._owns_http:
-            self._http.close()
+        if self._owns_http and self._http_client is not None:
+            self._http_client.close()
 
     def __enter__(self) -> Self:
         return self
@@ -170,11 +168,7 @@ class AsyncClient(AsyncAPIClient):
     def _start(self, resolved: Settings, http_client: httpx.AsyncClient | None) -> None:
         self._settings = resolved
         self._owns_http = http_client is None
-        self._http = (
-            http_client
-            if http_client is not None
-            else httpx.AsyncClient(timeout=resolved.timeout, limits=DEFAULT_LIMITS)
-        )
+        self._http_client = http_client  # else created on the first request
         self._attach()
 
     def _attach(self) -> None:
@@ -214,8 +208,8 @@ class AsyncClient(AsyncAPIClient):
 
     async def close(self) -> None:
         """Close the connections (only those of an HTTP client that ftjobs created)."""
-        if self._owns_http:
-            await self._http.aclose()
+        if self._owns_http and self._http_client is not None:
+            await self._http_client.aclose()
 
     async def __aenter__(self) -> Self:
         return self

@@ -9,7 +9,6 @@ Async: `async for` over items, awaited `get_next_page()`, and `AsyncPaginator` (
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator, Mapping, Set
-from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
 
@@ -23,11 +22,16 @@ class _Item(Protocol):
 T = TypeVar("T", bound=_Item)
 
 
-@dataclass(frozen=True)
 class PageInfo:
     """Where the next page starts: the query parameters that ask for it (the SDK's `PageInfo`)."""
 
-    params: Mapping[str, str] = field(default_factory=dict)
+    __slots__ = ("params",)
+
+    def __init__(self, *, params: Mapping[str, str]) -> None:
+        self.params = params
+
+    def __repr__(self) -> str:
+        return f"PageInfo(params={dict(self.params)!r})"
 
 
 class _Page(Generic[T]):

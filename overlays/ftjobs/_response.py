@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
 from typing import Any, Final, Generic, ParamSpec, TypeVar
 
 import httpx
@@ -22,15 +21,28 @@ P = ParamSpec("P")
 RAW_RESPONSE_HEADER = "X-Ftjobs-Raw-Response"
 
 
-@dataclass(frozen=True, slots=True)
 class Options:
-    """The request options of one call (what the SDK calls `extra_headers`, `extra_query`, …)."""
+    """The request options of one call (what the SDK calls `extra_headers`, `extra_query`, …).
 
-    headers: Mapping[str, str] | None = None
-    query: Mapping[str, object] | None = None
-    body: Mapping[str, object] | None = None
-    timeout: Timeout | NotGiven = NOT_GIVEN
-    raw: bool = False
+    A plain class rather than a dataclass: a dataclass compiles its methods at import, and `import ftjobs`
+    is measured (make bench).
+    """
+
+    __slots__ = ("body", "headers", "query", "raw", "timeout")
+
+    def __init__(
+        self,
+        headers: Mapping[str, str] | None = None,
+        query: Mapping[str, object] | None = None,
+        body: Mapping[str, object] | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        raw: bool = False,
+    ) -> None:
+        self.headers, self.query, self.body, self.timeout, self.raw = headers, query, body, timeout, raw
+
+    def unraw(self) -> Options:
+        """These options for the calls that follow a raw one (the next pages)."""
+        return Options(self.headers, self.query, self.body, self.timeout) if self.raw else self
 
 
 NO_OPTIONS: Final = Options()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from ftjobs._base_client import ModelT
@@ -17,7 +16,7 @@ if TYPE_CHECKING:
 
 def sync_pages(client: SyncAPIClient, path: str, model: type[ModelT], params: dict[str, Any], first: Options) -> Any:
     """The first page at `path` (or its raw answer); each page fetches the next with `after`."""
-    following = replace(first, raw=False) if first.raw else first
+    following = first.unraw()
 
     def fetch(cursor: str | None, call: Options) -> Any:
         response = client._request("GET", path, params={**params, "after": cursor}, options=call)
@@ -35,7 +34,7 @@ def async_pages(
     client: AsyncAPIClient, path: str, model: type[ModelT], params: dict[str, Any], first: Options
 ) -> AsyncPaginator[ModelT]:
     """`await` it for the first page (or its raw answer), `async for` over every item."""
-    following = replace(first, raw=False) if first.raw else first
+    following = first.unraw()
     after = params.pop("after", None)
 
     async def fetch(cursor: str | None, call: Options) -> Any:
