@@ -21,6 +21,8 @@ from ftjobs._client import (
     AsyncOpenAI,
     AzureOpenAI,
     Client,
+    DefaultAsyncHttpxClient,
+    DefaultHttpxClient,
     NotGiven,
     OpenAI,
 )
@@ -94,6 +96,8 @@ __all__ = [
     "Client",
     "ConflictError",
     "CreateOutcomeUnknownError",
+    "DefaultAsyncHttpxClient",
+    "DefaultHttpxClient",
     "Deviation",
     "FineTuningJob",
     "FineTuningJobCheckpoint",

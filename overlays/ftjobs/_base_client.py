@@ -120,6 +120,16 @@ class BaseClient:
     def timeout(self) -> httpx.Timeout:
         return self._settings.timeout
 
+    @property
+    def organization(self) -> str | None:
+        """The `OpenAI-Organization` header sent (`organization=` or `OPENAI_ORG_ID`), if any."""
+        return self._settings.headers.get("OpenAI-Organization")
+
+    @property
+    def project(self) -> str | None:
+        """The `OpenAI-Project` header sent (`project=` or `OPENAI_PROJECT_ID`), if any."""
+        return self._settings.headers.get("OpenAI-Project")
+
     def _copy(
         self,
         *,

@@ -8,16 +8,35 @@ They take the openai SDK's constructor keywords and environment variables; what 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Self
+from typing import Any, Self
 
 import httpx
 
 from ftjobs._auth import TokenProvider
 from ftjobs._base_client import AsyncAPIClient, SyncAPIClient, job_path
-from ftjobs._config import DEFAULT_MAX_RETRIES, NOT_GIVEN, NotGiven, Settings, Timeout, settings
+from ftjobs._config import (
+    DEFAULT_LIMITS,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    NOT_GIVEN,
+    NotGiven,
+    Settings,
+    Timeout,
+    settings,
+)
 from ftjobs._resources.fine_tuning import AsyncFineTuning, FineTuning
 
-__all__ = ["NOT_GIVEN", "AsyncAzureOpenAI", "AsyncClient", "AzureOpenAI", "Client", "NotGiven", "job_path"]
+__all__ = [
+    "NOT_GIVEN",
+    "AsyncAzureOpenAI",
+    "AsyncClient",
+    "AzureOpenAI",
+    "Client",
+    "DefaultAsyncHttpxClient",
+    "DefaultHttpxClient",
+    "NotGiven",
+    "job_path",
+]
 
 
 class Client(SyncAPIClient):
@@ -221,6 +240,24 @@ class AsyncClient(AsyncAPIClient):
 # The openai SDK's names: one implementation.
 OpenAI = Client
 AsyncOpenAI = AsyncClient
+
+
+class DefaultHttpxClient(httpx.Client):
+    """An `httpx.Client` with ftjobs' defaults (timeout, pool limits), to configure and pass as `http_client=`."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("timeout", DEFAULT_TIMEOUT)
+        kwargs.setdefault("limits", DEFAULT_LIMITS)
+        super().__init__(**kwargs)
+
+
+class DefaultAsyncHttpxClient(httpx.AsyncClient):
+    """An `httpx.AsyncClient` with ftjobs' defaults, to configure and pass as `http_client=`."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("timeout", DEFAULT_TIMEOUT)
+        kwargs.setdefault("limits", DEFAULT_LIMITS)
+        super().__init__(**kwargs)
 
 
 def _azure_settings(

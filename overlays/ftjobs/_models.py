@@ -178,7 +178,11 @@ class SDKModel:
         """`(field, value)` pairs, as pydantic models iterate (so `dict(model)` works); unset values read `None`."""
         for field in _fields(self):
             value = getattr(self, field.name)
-            yield _key(field), None if isinstance(value, Unset) else value
+            if isinstance(value, Unset):
+                value = None
+            elif attrs.has(type(value)) and not _fields(value):
+                value = value.to_dict()  # a pure map (`metadata`, event `data`): a dict, as in the SDK
+            yield _key(field), value
         extra: dict[str, Any] = getattr(self, "additional_properties", {})
         yield from extra.items()
 

@@ -43,8 +43,9 @@ class _Page(Generic[T]):
         return self.has_more and bool(self.data)
 
     def next_page_info(self) -> PageInfo | None:
-        """The cursor of the next page, or `None` when this page is the last."""
-        return PageInfo(params={"after": self.data[-1].id}) if self.has_next_page() else None
+        """The cursor after this page's last item (`None` for an empty page), as the SDK's: `has_next_page()`
+        tells whether a page follows."""
+        return PageInfo(params={"after": self.data[-1].id}) if self.data else None
 
     def _no_next_page(self) -> RuntimeError:
         return RuntimeError("No next page expected; check `.has_next_page()` before calling `.get_next_page()`.")
