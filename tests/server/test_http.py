@@ -64,6 +64,45 @@ def test_azure_base_url_and_api_key_header(store: JobStore) -> None:
 
 
 @pytest.mark.parametrize(
+    ("path", "status", "code"),
+    [
+        ("/openai/fine_tuning/jobs?api-version=2024-10-21", 200, None),
+        ("/openai/fine_tuning/jobs?api-version=2025-04-01-preview", 200, None),
+        ("/openai/fine_tuning/jobs", 400, "missing_api_version"),
+        ("/openai/fine_tuning/jobs?api-version=v1", 400, "unsupported_api_version"),
+        ("/openai/fine_tuning/jobs?api-version=2024-13", 400, "unsupported_api_version"),
+        ("/openai/v1/fine_tuning/jobs?api-version=2024-10-21", 400, None),
+        ("/openai/v1/fine_tuning/jobs", 200, None),
+    ],
+)
+def test_azure_dated_routes_require_a_dated_api_version(
+    store: JobStore, path: str, status: int, code: str | None
+) -> None:
+    """Azure's dated data plane (`/openai/...`) requires a dated `api-version`; the v1 API takes none or v1/preview."""
+    with TestClient(create_app(store, api_keys=[KEY]), base_url="http://reference") as azure:
+        response = azure.get(path, headers={"api-key": KEY})
+    assert response.status_code == status, response.text
+    if status != 200:
+        assert response.json()["error"]["param"] == "api-version"
+        assert response.json()["error"]["code"] == code
+
+
+def test_the_dated_routes_share_the_store(store: JobStore) -> None:
+    """A job created on the dated routes is the same job under `/v1` and `/openai/v1`; unknown ids answer 404."""
+    with TestClient(create_app(store, api_keys=[KEY]), base_url="http://reference") as azure:
+        made = azure.post(
+            "/openai/fine_tuning/jobs?api-version=2024-10-21",
+            headers={"api-key": KEY},
+            json={"model": "gpt-4o-mini", "training_file": "file-abc"},
+        ).json()
+        for prefix in ("/v1", "/openai/v1"):
+            assert azure.get(f"{prefix}/fine_tuning/jobs/{made['id']}", headers={"api-key": KEY}).json() == made
+        missing = azure.get("/openai/fine_tuning/jobs/ftjob-x%2Fy?api-version=2024-10-21", headers={"api-key": KEY})
+        assert missing.status_code == 404
+        assert missing.json()["error"]["code"] == "fine_tune_not_found"
+
+
+@pytest.mark.parametrize(
     ("headers", "code"),
     [
         ({}, "missing_api_key"),

@@ -1,4 +1,4 @@
-"""The official `openai` SDK drives the reference server over loopback, OpenAI-style and Azure-style."""
+"""The official `openai` SDK drives the reference server over loopback: OpenAI-style, Azure v1 and Azure dated."""
 
 from __future__ import annotations
 
@@ -34,7 +34,18 @@ def azure_style(server: LiveServer) -> openai.OpenAI:
     )
 
 
-STYLES = [pytest.param(openai_style, id="openai-style"), pytest.param(azure_style, id="azure-style")]
+def azure_dated(server: LiveServer) -> openai.OpenAI:
+    # The SDK's AzureOpenAI: `{endpoint}/openai/...?api-version=<date>` with the key in `api-key`.
+    return openai.AzureOpenAI(
+        azure_endpoint=server.azure_endpoint, api_key=server.api_key, api_version="2024-10-21", max_retries=0
+    )
+
+
+STYLES = [
+    pytest.param(openai_style, id="openai-style"),
+    pytest.param(azure_style, id="azure-style"),
+    pytest.param(azure_dated, id="azure-dated"),
+]
 
 
 def wait_for(client: openai.OpenAI, job_id: str, status: str) -> None:

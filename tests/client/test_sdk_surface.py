@@ -1,0 +1,272 @@
+"""The openai SDK's surface on ftjobs, checked on the wire: names, configuration, request options, raw answers,
+copies of a client, serialisation and pages (tests/client/test_sdk_programs.py runs whole programs)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import httpx
+import pytest
+
+import ftjobs
+from ftjobs_api.models import FineTuningJob as GeneratedJob
+from tests.client.conftest import BASE, KEY, Recorder, error_response, example, job_response
+
+
+def client_for(recorder: Recorder, **kwargs: Any) -> ftjobs.OpenAI:
+    http = httpx.Client(transport=recorder.transport())
+    kwargs.setdefault("api_key", KEY)
+    kwargs.setdefault("base_url", BASE)
+    return ftjobs.OpenAI(http_client=http, max_retries=0, **kwargs)
+
+
+def page(items: list[dict[str, Any]], has_more: bool) -> httpx.Response:
+    return httpx.Response(200, json={"object": "list", "data": items, "has_more": has_more})
+
+
+def test_the_sdk_names_are_one_implementation() -> None:
+    assert ftjobs.OpenAI is ftjobs.Client
+    assert ftjobs.AsyncOpenAI is ftjobs.AsyncClient
+    assert issubclass(ftjobs.AzureOpenAI, ftjobs.Client)
+    assert issubclass(ftjobs.AsyncAzureOpenAI, ftjobs.AsyncClient)
+    from ftjobs.types.fine_tuning import FineTuningJob
+    from ftjobs.types.fine_tuning.jobs import FineTuningJobCheckpoint
+
+    assert FineTuningJob is ftjobs.FineTuningJob
+    assert issubclass(FineTuningJob, GeneratedJob)
+    assert FineTuningJobCheckpoint is ftjobs.FineTuningJobCheckpoint
+
+
+@pytest.mark.parametrize("by_keyword", [True, False])
+def test_every_method_takes_the_sdk_parameter_name(by_keyword: bool) -> None:
+    recorder = Recorder(lambda r: page([], False) if r.url.path.endswith(("events", "checkpoints")) else job_response())
+    jobs = client_for(recorder).fine_tuning.jobs
+    calls = [jobs.retrieve, jobs.pause, jobs.resume, jobs.cancel, jobs.list_events, jobs.checkpoints.list]
+    for call in calls:
+        if by_keyword:
+            call(fine_tuning_job_id="ftjob-k")  # type: ignore[operator]
+        else:
+            call("ftjob-k")  # type: ignore[operator]
+    paths = [request.url.path for request in recorder.requests]
+    assert paths == [
+        "/v1/fine_tuning/jobs/ftjob-k",
+        "/v1/fine_tuning/jobs/ftjob-k/pause",
+        "/v1/fine_tuning/jobs/ftjob-k/resume",
+        "/v1/fine_tuning/jobs/ftjob-k/cancel",
+        "/v1/fine_tuning/jobs/ftjob-k/events",
+        "/v1/fine_tuning/jobs/ftjob-k/checkpoints",
+    ]
+
+
+def test_request_options_reach_the_wire() -> None:
+    recorder = Recorder(job_response())
+    client = client_for(recorder, default_headers={"X-Default": "d"}, default_query={"tenant": "t1"})
+    client.fine_tuning.jobs.pause(
+        "ftjob-o",
+        extra_headers={"X-Trace": "abc", "X-Default": "overridden"},
+        extra_query={"route": "eu"},
+        extra_body={"reason": "budget"},
+        timeout=3.5,
+    )
+    sent = recorder.requests[0]
+    assert sent.headers["x-trace"] == "abc"
+    assert sent.headers["x-default"] == "overridden"
+    assert dict(sent.url.params) == {"tenant": "t1", "route": "eu"}
+    assert json.loads(sent.content) == {"reason": "budget"}
+    assert "X-Ftjobs-Raw-Response" not in sent.headers
+
+
+def test_a_per_call_timeout_applies_to_that_call_only() -> None:
+    seen: list[dict[str, Any]] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request.extensions["timeout"])
+        return job_response()
+
+    client = client_for(Recorder(answer), timeout=20.0)
+    client.fine_tuning.jobs.retrieve("ftjob-t", timeout=1.5)
+    client.fine_tuning.jobs.retrieve("ftjob-t")
+    client.fine_tuning.jobs.retrieve("ftjob-t", timeout=None)
+    assert [entry["read"] for entry in seen] == [1.5, 20.0, None]
+
+
+def test_create_merges_extra_body_and_keeps_it_for_the_lost_answer_lookup() -> None:
+    recorder = Recorder(job_response(example("JobQueued")))
+    client_for(recorder).fine_tuning.jobs.create(model="m", training_file="file-1", extra_body={"seed": 9})
+    assert json.loads(recorder.requests[0].content) == {"model": "m", "training_file": "file-1", "seed": 9}
+
+
+def test_list_sends_the_metadata_filter_as_the_sdk_does() -> None:
+    recorder = Recorder(page([], False))
+    client_for(recorder).fine_tuning.jobs.list(limit=5, metadata={"team": "search"})
+    assert str(recorder.requests[0].url) == f"{BASE}/fine_tuning/jobs?limit=5&metadata%5Bteam%5D=search"
+
+
+def test_organization_and_project_headers_from_arguments_and_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENAI_ORG_ID", "org-env")
+    monkeypatch.setenv("OPENAI_PROJECT_ID", "proj-env")
+    recorder = Recorder(job_response())
+    client_for(recorder).fine_tuning.jobs.retrieve("ftjob-1")
+    client_for(recorder, organization="org-arg").fine_tuning.jobs.retrieve("ftjob-1")
+    first, second = recorder.requests
+    assert (first.headers["openai-organization"], first.headers["openai-project"]) == ("org-env", "proj-env")
+    assert (second.headers["openai-organization"], second.headers["openai-project"]) == ("org-arg", "proj-env")
+
+
+def test_no_organization_header_when_none_is_configured() -> None:
+    recorder = Recorder(job_response())
+    client_for(recorder).fine_tuning.jobs.retrieve("ftjob-1")
+    assert "openai-organization" not in recorder.requests[0].headers
+    assert "openai-project" not in recorder.requests[0].headers
+
+
+@pytest.mark.parametrize(
+    ("api_version", "url"),
+    [
+        ("2024-10-21", "https://res.test/openai/fine_tuning/jobs/ftjob-1/pause?api-version=2024-10-21"),
+        (
+            "2025-04-01-preview",
+            "https://res.test/openai/fine_tuning/jobs/ftjob-1/pause?api-version=2025-04-01-preview",
+        ),
+        ("preview", "https://res.test/openai/v1/fine_tuning/jobs/ftjob-1/pause?api-version=preview"),
+        ("v1", "https://res.test/openai/v1/fine_tuning/jobs/ftjob-1/pause?api-version=v1"),
+        (None, "https://res.test/openai/v1/fine_tuning/jobs/ftjob-1/pause"),
+    ],
+)
+def test_azure_api_version_chooses_the_routes(api_version: str | None, url: str) -> None:
+    recorder = Recorder(job_response())
+    http = httpx.Client(transport=recorder.transport())
+    with ftjobs.AzureOpenAI(
+        azure_endpoint="https://res.test/", api_key=KEY, api_version=api_version, http_client=http
+    ) as client:
+        client.fine_tuning.jobs.pause("ftjob-1")
+    http.close()
+    sent = recorder.requests[0]
+    assert str(sent.url) == url
+    assert sent.headers["api-key"] == KEY
+    assert "authorization" not in sent.headers
+
+
+def test_azure_reads_the_sdk_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AZURE_OPENAI_ENDPOINT", "https://env.test")
+    monkeypatch.setenv("AZURE_OPENAI_AD_TOKEN", "entra-token")
+    monkeypatch.setenv("OPENAI_API_VERSION", "2024-10-21")
+    recorder = Recorder(job_response())
+    http = httpx.Client(transport=recorder.transport())
+    ftjobs.AzureOpenAI(http_client=http).fine_tuning.jobs.retrieve("ftjob-1")
+    http.close()
+    sent = recorder.requests[0]
+    assert str(sent.url) == "https://env.test/openai/fine_tuning/jobs/ftjob-1?api-version=2024-10-21"
+    assert sent.headers["authorization"] == "Bearer entra-token"
+
+
+def test_azure_refuses_two_credentials_and_a_missing_endpoint() -> None:
+    with pytest.raises(ValueError, match="only one of"):
+        ftjobs.AzureOpenAI(azure_endpoint="https://res.test", api_key=KEY, azure_ad_token=KEY)
+    with pytest.raises(ftjobs.MissingCredentialsError, match="endpoint"):
+        ftjobs.AzureOpenAI(api_key=KEY, api_version="2024-10-21")
+    with pytest.raises(ValueError, match="mutually exclusive"):
+        ftjobs.AzureOpenAI(azure_endpoint="https://res.test", base_url="https://res.test/openai/v1", api_key=KEY)
+
+
+def test_with_options_shares_the_pool_and_leaves_it_to_its_owner() -> None:
+    recorder = Recorder(job_response())
+    client = ftjobs.OpenAI(api_key=KEY, base_url=BASE, max_retries=2)
+    client._http_client = httpx.Client(transport=recorder.transport())  # the owned pool, made testable
+    copy = client.with_options(max_retries=0, timeout=9.0, default_headers={"X-Copy": "1"})
+    assert copy._http is client._http
+    assert (copy.max_retries, client.max_retries) == (0, 2)
+    assert (copy.timeout.read, client.timeout.read) == (9.0, 600.0)
+    copy.fine_tuning.jobs.retrieve("ftjob-1")
+    client.fine_tuning.jobs.retrieve("ftjob-1")
+    assert [r.headers.get("x-copy") for r in recorder.requests] == ["1", None]
+    copy.close()
+    assert not client._http.is_closed  # closing a copy closes nothing
+    client.close()
+    assert client._http.is_closed
+
+
+def test_with_options_replaces_the_key_in_the_same_scheme() -> None:
+    recorder = Recorder(job_response())
+    http = httpx.Client(transport=recorder.transport())
+    azure = ftjobs.AzureOpenAI(azure_endpoint="https://res.test", api_key=KEY, http_client=http)
+    azure.with_options(api_key="second-key").fine_tuning.jobs.retrieve("ftjob-1")
+    http.close()
+    assert recorder.requests[0].headers["api-key"] == "second-key"
+    assert "second-key" not in repr(azure.with_options(api_key="second-key"))
+
+
+def test_raw_responses_for_every_method() -> None:
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.method == "GET" and request.url.path.endswith(("events", "checkpoints", "/jobs")):
+            return page([], False)
+        return httpx.Response(200, json=example("JobPaused"), headers={"x-request-id": "req_raw"})
+
+    raw = client_for(Recorder(answer)).fine_tuning.jobs.with_raw_response
+    answers: list[ftjobs.APIResponse[Any]] = [
+        raw.create(model="m", training_file="f"),
+        raw.retrieve("ftjob-1"),
+        raw.pause("ftjob-1"),
+        raw.resume("ftjob-1"),
+        raw.cancel("ftjob-1"),
+        raw.list(),
+        raw.list_events("ftjob-1"),
+        raw.checkpoints.list("ftjob-1"),
+    ]
+    for answer_ in answers:
+        assert isinstance(answer_, ftjobs.APIResponse)
+        assert answer_.status_code == 200 == answer_.http_response.status_code
+        assert answer_.headers["content-type"] == "application/json"
+    paused = raw.pause("ftjob-1")
+    assert paused.request_id == "req_raw"
+    job = paused.parse()
+    assert isinstance(job, ftjobs.FineTuningJob)
+    assert job.status == "paused"
+    assert paused.parse() is job  # read once
+    assert isinstance(answers[5].parse(), ftjobs.SyncPage)
+
+
+def test_raw_responses_still_raise_refusals() -> None:
+    raw = client_for(Recorder(error_response(404, "no such job"))).fine_tuning.jobs.with_raw_response
+    with pytest.raises(ftjobs.NotFoundError) as refused:
+        raw.pause("ftjob-gone")
+    assert refused.value.body == {
+        "message": "no such job",
+        "type": "invalid_request_error",
+        "param": None,
+        "code": None,
+    }
+
+
+def test_async_surface_raw_options_and_pages() -> None:
+    second = dict(example("JobQueued"), id="ftjob-second")
+    script = Recorder(
+        page([example("JobPaused")], True),
+        page([second], False),
+        job_response(),
+    )
+
+    async def run() -> list[Any]:
+        http = httpx.AsyncClient(transport=script.transport())
+        async with ftjobs.AsyncOpenAI(api_key=KEY, base_url=BASE, http_client=http, max_retries=0) as client:
+            first = await client.fine_tuning.jobs.list(limit=1)
+            following = await first.get_next_page()
+            raw = await client.fine_tuning.jobs.with_raw_response.pause(fine_tuning_job_id="ftjob-a", timeout=2)
+            result = [first.next_page_info(), following.has_next_page(), raw.status_code, raw.parse().status]
+        await http.aclose()
+        return result
+
+    info, more, status, paused = asyncio.run(run())
+    assert info is not None
+    assert dict(info.params) == {"after": example("JobPaused")["id"]}
+    assert (more, status, paused) == (False, 200, "paused")
+    assert script.requests[1].url.params["after"] == example("JobPaused")["id"]
+
+
+def test_get_next_page_past_the_last_raises_as_the_sdk_does() -> None:
+    last = client_for(Recorder(page([example("JobPaused")], False))).fine_tuning.jobs.list()
+    assert not last.has_next_page()
+    with pytest.raises(RuntimeError, match="has_next_page"):
+        last.get_next_page()
