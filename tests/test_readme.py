@@ -45,3 +45,4 @@ def test_readme_snippets_run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.Cap
     assert " paused" in printed
     assert "404 fine_tune_not_found req_" in printed
     assert "invalid_job_status" in printed
+    assert "200 application/json " in printed  # the swapped-import example's raw answer

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Final
 
@@ -43,6 +43,7 @@ class NotGiven:
 
 NOT_GIVEN: Final = NotGiven()
 Timeout = float | httpx.Timeout | None
+ApiKey = str | Callable[[], str]
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ def timeout_of(value: Timeout) -> httpx.Timeout:
 
 def settings(
     *,
-    api_key: str | None,
+    api_key: ApiKey | None,
     organization: str | None,
     project: str | None,
     base_url: str | httpx.URL | None,
@@ -86,6 +87,8 @@ def settings(
         raise ValueError("max_retries must be 0 or more")
     azure = force_azure or _is_azure(base_url, azure_endpoint, env)
     if azure:
+        if callable(api_key):
+            raise TypeError("Azure takes a key string; for tokens from a callable use azure_ad_token_provider=")
         resolved, api_version = _azure_url(base_url, azure_endpoint, api_version, env)
         auth = _azure_auth(api_key, azure_ad_token, azure_ad_token_provider, env)
     else:
@@ -171,9 +174,11 @@ def _azure_auth(
     )
 
 
-def _openai_auth(api_key: str | None, provider: TokenProvider | None, env: Mapping[str, str]) -> httpx.Auth:
+def _openai_auth(api_key: ApiKey | None, provider: TokenProvider | None, env: Mapping[str, str]) -> httpx.Auth:
     if provider is not None:
         return TokenAuth(provider)
+    if callable(api_key):  # the SDK's key provider: asked for a key on every attempt
+        return TokenAuth(api_key)
     key = api_key or env.get("OPENAI_API_KEY")
     if not key:
         raise MissingCredentialsError(

@@ -270,3 +270,20 @@ def test_get_next_page_past_the_last_raises_as_the_sdk_does() -> None:
     assert not last.has_next_page()
     with pytest.raises(RuntimeError, match="has_next_page"):
         last.get_next_page()
+
+
+def test_a_callable_api_key_is_asked_on_every_attempt() -> None:
+    keys = iter(["first-key", "second-key"])
+    recorder = Recorder(error_response(503), job_response())
+    http = httpx.Client(transport=recorder.transport())
+    client = ftjobs.OpenAI(api_key=lambda: next(keys), base_url=BASE, http_client=http, max_retries=1)
+    client.fine_tuning.jobs.retrieve("ftjob-1")
+    http.close()
+    assert [r.headers["authorization"] for r in recorder.requests] == ["Bearer first-key", "Bearer second-key"]
+    with pytest.raises(TypeError, match="azure_ad_token_provider"):
+        ftjobs.AzureOpenAI(azure_endpoint="https://res.test", api_key=lambda: KEY)  # type: ignore[arg-type]
+
+
+def test_raw_responses_from_fine_tuning_too() -> None:
+    answer = client_for(Recorder(job_response())).fine_tuning.with_raw_response.jobs.pause("ftjob-1")
+    assert (answer.status_code, answer.parse().status) == (200, "paused")
