@@ -13,7 +13,7 @@ from typing import Any, Self
 import httpx
 
 from ftjobs._auth import TokenProvider
-from ftjobs._base_client import AsyncAPIClient, SyncAPIClient, job_path
+from ftjobs._base_client import job_path
 from ftjobs._config import (
     DEFAULT_LIMITS,
     DEFAULT_MAX_RETRIES,
@@ -26,6 +26,7 @@ from ftjobs._config import (
     settings,
 )
 from ftjobs._resources.fine_tuning import AsyncFineTuning, FineTuning
+from ftjobs._sending import AsyncAPIClient, SyncAPIClient
 
 __all__ = [
     "NOT_GIVEN",

@@ -11,7 +11,7 @@ from ftjobs._pagination import AsyncPage, AsyncPaginator, SyncPage
 from ftjobs._response import Options, respond
 
 if TYPE_CHECKING:
-    from ftjobs._base_client import AsyncAPIClient, SyncAPIClient
+    from ftjobs._sending import AsyncAPIClient, SyncAPIClient
 
 
 def sync_pages(client: SyncAPIClient, path: str, model: type[ModelT], params: dict[str, Any], first: Options) -> Any:

@@ -13,8 +13,8 @@ from ftjobs._resources._common import async_pages, given, sync_pages
 from ftjobs._response import async_to_raw_response_wrapper, options, to_raw_response_wrapper
 
 if TYPE_CHECKING:
-    from ftjobs._base_client import AsyncAPIClient, SyncAPIClient
     from ftjobs._models import FineTuningJobCheckpoint
+    from ftjobs._sending import AsyncAPIClient, SyncAPIClient
 
 
 class Checkpoints:

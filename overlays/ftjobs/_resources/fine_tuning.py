@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from ftjobs._resources.jobs import AsyncJobs, AsyncJobsWithRawResponse, Jobs, JobsWithRawResponse
 
 if TYPE_CHECKING:
-    from ftjobs._base_client import AsyncAPIClient, SyncAPIClient
+    from ftjobs._sending import AsyncAPIClient, SyncAPIClient
 
 
 class FineTuning:

@@ -25,9 +25,9 @@ from ftjobs._response import async_to_raw_response_wrapper, options, respond, to
 from ftjobs._wait import Waiter
 
 if TYPE_CHECKING:
-    from ftjobs._base_client import AsyncAPIClient, SyncAPIClient
     from ftjobs._models import FineTuningJob, FineTuningJobEvent
     from ftjobs._pagination import AsyncPaginator, SyncPage
+    from ftjobs._sending import AsyncAPIClient, SyncAPIClient
     from ftjobs_api.models import FineTuneMethod, FineTuningIntegration, Hyperparameters
 
 Headers = Mapping[str, str] | None
