@@ -174,6 +174,10 @@ class SDKModel:
             indent=indent, exclude_unset=exclude_unset, exclude_defaults=exclude_defaults, exclude_none=exclude_none
         )
 
+    def __repr__(self) -> str:
+        """As the SDK prints a model (`print(job)`): its fields by their JSON names, unset ones `None`."""
+        return f"{type(self).__name__}({', '.join(f'{key}={value!r}' for key, value in self)})"
+
     def __iter__(self) -> Iterator[tuple[str, Any]]:
         """`(field, value)` pairs, as pydantic models iterate (so `dict(model)` works); unset values read `None`."""
         for field in _fields(self):

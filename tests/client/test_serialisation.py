@@ -57,6 +57,15 @@ def test_dict_and_iteration_give_fields_by_their_json_names() -> None:
     assert as_dict["status"] == "paused"
 
 
+def test_repr_reads_like_the_sdks() -> None:
+    job = read_job(example("JobPaused"))
+    shown = repr(job)
+    assert shown.startswith(f"FineTuningJob(id={job.id!r}, created_at={job.created_at!r}, error=None,")
+    assert "object='fine_tuning.job'" in shown
+    assert "object_=" not in shown
+    assert "additional_properties" not in shown.split("hyperparameters=")[0]
+
+
 def test_include_and_exclude() -> None:
     job = read_job(example("JobPaused"))
     assert job.model_dump(include={"id", "status"}) == {"id": job.id, "status": "paused"}
