@@ -66,6 +66,7 @@ def serve(host: str, port: int, api_key: str, step_seconds: float) -> None:
     click.echo(f"ftjobs reference server on http://{shown}:{bound}")
     click.echo(f"  OpenAI-style base URL: http://{shown}:{bound}/v1")
     click.echo(f"  Azure-style base URL:  http://{shown}:{bound}/openai/v1")
+    click.echo(f"  Azure endpoint:        http://{shown}:{bound} (a dated api_version uses /openai?api-version=…)")
     key_note = f"the default test key {DEFAULT_TEST_KEY}" if api_key == DEFAULT_TEST_KEY else "the key given"
     click.echo(f"  Auth: Authorization: Bearer <key> or api-key: <key>, with {key_note}")
     click.echo(
