@@ -11,13 +11,22 @@ from __future__ import annotations
 import copy
 import logging
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar
 from urllib.parse import quote
 
 import httpx
 
-from ftjobs._auth import KeyAuth
-from ftjobs._config import NotGiven, Settings, Timeout, timeout_of
+from ftjobs._auth import KeyAuth, TokenProvider
+from ftjobs._config import (
+    DEFAULT_MAX_RETRIES,
+    NOT_GIVEN,
+    ApiKey,
+    NotGiven,
+    Settings,
+    Timeout,
+    settings,
+    timeout_of,
+)
 from ftjobs._exceptions import (
     APIResponseValidationError,
     APIStatusError,
@@ -74,17 +83,68 @@ def job_path(job_id: str, action: str = "") -> str:
     return f"/fine_tuning/jobs/{segment}" + (f"/{action}" if action else "")
 
 
-class BaseClient:
-    """What the sync and async clients share: configuration, building requests, reading answers."""
+HttpT = TypeVar("HttpT", bound=httpx.Client | httpx.AsyncClient)
+
+
+class BaseClient(Generic[HttpT]):
+    """What the sync and async clients share: configuration, copies, building requests, reading answers."""
 
     _settings: Settings
     _owns_http: bool
+    _azure: ClassVar[bool] = False  # always the Azure rows of the decision table (`AzureOpenAI`)
     # The connection pool, created on the first request (an SSL context costs ~15 ms that `import ftjobs` +
     # a client need not pay) or given by the caller.
-    _http_client: httpx.Client | httpx.AsyncClient | None
+    _http_client: HttpT | None
+
+    def __init__(
+        self,
+        *,
+        api_key: ApiKey | None = None,
+        organization: str | None = None,
+        project: str | None = None,
+        base_url: str | httpx.URL | None = None,
+        azure_endpoint: str | None = None,
+        azure_ad_token: str | None = None,
+        azure_ad_token_provider: TokenProvider | None = None,
+        api_version: str | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, object] | None = None,
+        http_client: HttpT | None = None,
+        strict: bool = False,
+    ) -> None:
+        resolved = settings(
+            api_key=api_key,
+            organization=organization,
+            project=project,
+            base_url=base_url,
+            azure_endpoint=azure_endpoint,
+            azure_ad_token=azure_ad_token,
+            azure_ad_token_provider=azure_ad_token_provider,
+            api_version=api_version,
+            timeout=timeout,
+            http_timeout=http_client.timeout if http_client is not None else None,
+            max_retries=max_retries,
+            strict=strict,
+            default_headers=default_headers,
+            default_query=default_query,
+            force_azure=self._azure,
+        )
+        self._start(resolved, http_client)
+
+    def _start(self, resolved: Settings, http_client: HttpT | None) -> None:
+        self._settings = resolved
+        self._owns_http = http_client is None
+        self._http_client = http_client  # else created on the first request
+        self._attach()
+
+    def _attach(self) -> None:
+        """Create the resources (`fine_tuning`), bound to this client."""
+        raise NotImplementedError
 
     @property
-    def _http(self) -> httpx.Client | httpx.AsyncClient:
+    def _http(self) -> HttpT:
         raise NotImplementedError
 
     @property
@@ -113,22 +173,26 @@ class BaseClient:
         """The `OpenAI-Project` header sent (`project=` or `OPENAI_PROJECT_ID`), if any."""
         return self._settings.headers.get("OpenAI-Project")
 
-    def _copy(
+    def with_options(
         self,
         *,
-        api_key: str | None,
-        organization: str | None,
-        project: str | None,
-        base_url: str | httpx.URL | None,
-        timeout: Timeout | NotGiven,
-        max_retries: int | None,
-        default_headers: Mapping[str, str] | None,
-        set_default_headers: Mapping[str, str] | None,
-        default_query: Mapping[str, object] | None,
-        set_default_query: Mapping[str, object] | None,
-        http_client: httpx.Client | httpx.AsyncClient | None,
+        api_key: str | None = None,
+        organization: str | None = None,
+        project: str | None = None,
+        base_url: str | httpx.URL | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        set_default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, object] | None = None,
+        set_default_query: Mapping[str, object] | None = None,
+        http_client: HttpT | None = None,
     ) -> Self:
-        """A copy with some settings changed, sharing the connection pool (see `Client.with_options`)."""
+        """A copy with these settings changed, sharing this client's connection pool (closing it closes nothing).
+
+        `default_headers`/`default_query` are merged into this client's; `set_default_headers`/`set_default_query`
+        replace them.
+        """
         if default_headers is not None and set_default_headers is not None:
             raise ValueError("pass default_headers= or set_default_headers=, not both")
         if default_query is not None and set_default_query is not None:
@@ -163,19 +227,17 @@ class BaseClient:
         clone._attach()
         return clone
 
-    def _attach(self) -> None:
-        """Create the resources (`fine_tuning`), bound to this client."""
-        raise NotImplementedError
+    copy = with_options
 
     def _build(
         self, method: str, path: str, params: Mapping[str, Any] | None, body: Any, options: Options = NO_OPTIONS
     ) -> httpx.Request:
-        settings, http = self._settings, self._http
-        query: dict[str, Any] = {**settings.query} if settings.query else {}
+        config, http = self._settings, self._http
+        query: dict[str, Any] = {**config.query} if config.query else {}
         if params:
             query.update((key, value) for key, value in params.items() if value is not None)
-        headers = settings.headers
-        timeout = settings.timeout
+        headers = config.headers
+        timeout = config.timeout
         if options is not NO_OPTIONS:
             query.update(options.query or {})
             if options.body:
@@ -184,7 +246,7 @@ class BaseClient:
                 headers = {**headers, **options.headers}
             if not isinstance(options.timeout, NotGiven):
                 timeout = timeout_of(options.timeout)
-        url = settings.base_url + path
+        url = config.base_url + path
         if http.cookies or http.params or str(http.base_url):
             return http.build_request(method, url, params=query or None, json=body, headers=headers, timeout=timeout)
         # Nothing of the HTTP client's to merge but its headers: build the request directly, as build_request

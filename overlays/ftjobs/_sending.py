@@ -89,10 +89,8 @@ def _unchecked_options(options: Options) -> Options:
     return Options(options.headers, options.query, None, options.timeout)
 
 
-class SyncAPIClient(BaseClient):
+class SyncAPIClient(BaseClient[httpx.Client]):
     """Sending, synchronously."""
-
-    _http_client: httpx.Client | None
 
     @property
     def _http(self) -> httpx.Client:
@@ -259,10 +257,8 @@ class SyncAPIClient(BaseClient):
         return None if job is None else (listed, job)
 
 
-class AsyncAPIClient(BaseClient):
+class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
     """Sending, asynchronously: the steps of `SyncAPIClient`, awaited."""
-
-    _http_client: httpx.AsyncClient | None
 
     @property
     def _http(self) -> httpx.AsyncClient:
