@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import logging
+import threading
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar
 from urllib.parse import quote
@@ -49,6 +50,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger("ftjobs")
 
 ModelT = TypeVar("ModelT", "FineTuningJob", "FineTuningJobEvent", "FineTuningJobCheckpoint")
+_CREATING = threading.Lock()  # held while a client creates its connection pool
 # A call's answer: the HTTP response, and the job when a lost-answer rule found it instead of reading it.
 Answer = tuple[httpx.Response, "FineTuningJob | None"]
 
@@ -145,6 +147,16 @@ class BaseClient(Generic[HttpT]):
 
     @property
     def _http(self) -> HttpT:
+        """The connection pool, made on first use (or the one given)."""
+        http = self._http_client
+        if http is None:
+            with _CREATING:
+                http = self._http_client
+                if http is None:
+                    http = self._http_client = self._new_pool()
+        return http
+
+    def _new_pool(self) -> HttpT:
         raise NotImplementedError
 
     @property

@@ -44,6 +44,12 @@ class Options:
         """These options for the calls that follow a raw one (the next pages)."""
         return Options(self.headers, self.query, self.body, self.timeout) if self.raw else self
 
+    def for_check(self) -> Options:
+        """These options for a check read inside the call: its headers, query and timeout; no body, never raw."""
+        if self.body is None and not self.raw:
+            return self
+        return Options(self.headers, self.query, None, self.timeout)
+
 
 NO_OPTIONS: Final = Options()
 

@@ -9,7 +9,6 @@ and return the answer with the job such a rule found (`Answer`).
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
@@ -33,7 +32,6 @@ from ftjobs._retry import RetryableStatus, backoff, should_retry
 logger = logging.getLogger("ftjobs")
 
 MAX_REDIRECTS = 5
-_CREATING = threading.Lock()  # held while a client creates its connection pool
 
 
 def _retrying(max_retries: int) -> Any:
@@ -68,9 +66,31 @@ def _log_exchange(request: httpx.Request, response: httpx.Response | None, failu
     )
 
 
-def _connection_error(request: httpx.Request, error: httpx.TransportError) -> APIConnectionError:
+def _no_answer(request: httpx.Request, error: httpx.TransportError) -> APIConnectionError:
+    """The typed error for a request that got no answer: `APITimeoutError` when time ran out."""
+    if isinstance(error, httpx.TimeoutException):
+        return APITimeoutError(request)
     reason = str(error) or type(error).__name__
     return APIConnectionError(request, message=f"Connection error: {type(error).__name__}: {reason}"[:300])
+
+
+def _failed(request: httpx.Request, error: httpx.TransportError, attempts: Attempts) -> None:
+    """Record an attempt that got no answer (and log it)."""
+    if logger.isEnabledFor(logging.DEBUG):
+        _log_exchange(request, None, error)
+    attempts.failed(error)
+
+
+def _judged(request: httpx.Request, response: httpx.Response, transition: bool, attempts: Attempts) -> httpx.Response:
+    """An attempt's answer, logged; raises `RetryableStatus` (recorded in `attempts`) when it is worth another."""
+    if logger.isEnabledFor(logging.DEBUG):
+        _log_exchange(request, response, None)
+    if not response.is_success and should_retry(response, transition=transition):
+        failure = RetryableStatus(response)
+        attempts.failed(failure)
+        raise failure
+    attempts.last_ambiguous = False
+    return response
 
 
 def _same_origin_redirect(request: httpx.Request, response: httpx.Response) -> httpx.Request | None:
@@ -82,25 +102,11 @@ def _same_origin_redirect(request: httpx.Request, response: httpx.Response) -> h
     return following if (before.scheme, before.host, before.port) == (after.scheme, after.host, after.port) else None
 
 
-def _unchecked_options(options: Options) -> Options:
-    """The options for a check read inside another call: its headers and query, no body, never raw."""
-    if options is NO_OPTIONS:
-        return options
-    return Options(options.headers, options.query, None, options.timeout)
-
-
 class SyncAPIClient(BaseClient[httpx.Client]):
     """Sending, synchronously."""
 
-    @property
-    def _http(self) -> httpx.Client:
-        http = self._http_client
-        if http is None:
-            with _CREATING:
-                http = self._http_client
-                if http is None:
-                    http = self._http_client = httpx.Client(timeout=self._settings.timeout, limits=DEFAULT_LIMITS)
-        return http
+    def _new_pool(self) -> httpx.Client:
+        return httpx.Client(timeout=self._settings.timeout, limits=DEFAULT_LIMITS)
 
     def _exchange(self, request: httpx.Request) -> httpx.Response:
         """One request: same-origin redirects followed, the body read (an undecodable one left out, saying why)."""
@@ -122,22 +128,12 @@ class SyncAPIClient(BaseClient[httpx.Client]):
     def _send(self, request: httpx.Request, transition: bool, attempts: Attempts) -> httpx.Response:
         """One attempt; a failure worth another attempt is raised (and recorded in `attempts`)."""
         attempts.sent += 1
-        debug = logger.isEnabledFor(logging.DEBUG)
         try:
             response = self._exchange(request)
         except httpx.TransportError as error:
-            if debug:
-                _log_exchange(request, None, error)
-            attempts.failed(error)
+            _failed(request, error, attempts)
             raise
-        if debug:
-            _log_exchange(request, response, None)
-        if not response.is_success and should_retry(response, transition=transition):
-            failure = RetryableStatus(response)
-            attempts.failed(failure)
-            raise failure
-        attempts.last_ambiguous = False
-        return response
+        return _judged(request, response, transition, attempts)
 
     def _call(
         self,
@@ -173,10 +169,8 @@ class SyncAPIClient(BaseClient[httpx.Client]):
                         return self._send(request, transition, attempts)
         except RetryableStatus as exhausted:
             return exhausted.response
-        except httpx.TimeoutException as error:
-            raise APITimeoutError(request) from error
         except httpx.TransportError as error:
-            raise _connection_error(request, error) from error
+            raise _no_answer(request, error) from error
         raise AssertionError("unreachable: stamina either returns an attempt's answer or raises")  # pragma: no cover
 
     def _request(
@@ -198,13 +192,11 @@ class SyncAPIClient(BaseClient[httpx.Client]):
         self, method: str, path: str, *, params: Mapping[str, Any] | None = None, options: Options = NO_OPTIONS
     ) -> httpx.Response:
         """One checked request, never retried (a check inside another call's budget)."""
-        request = self._build(method, path, params, None, _unchecked_options(options))
+        request = self._build(method, path, params, None, options.for_check())
         try:
             response = self._exchange(request)
-        except httpx.TimeoutException as error:
-            raise APITimeoutError(request) from error
         except httpx.TransportError as error:
-            raise _connection_error(request, error) from error
+            raise _no_answer(request, error) from error
         if logger.isEnabledFor(logging.DEBUG):
             _log_exchange(request, response, None)
         return self._check(response)
@@ -260,15 +252,8 @@ class SyncAPIClient(BaseClient[httpx.Client]):
 class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
     """Sending, asynchronously: the steps of `SyncAPIClient`, awaited."""
 
-    @property
-    def _http(self) -> httpx.AsyncClient:
-        http = self._http_client
-        if http is None:
-            with _CREATING:
-                http = self._http_client
-                if http is None:
-                    http = self._http_client = httpx.AsyncClient(timeout=self._settings.timeout, limits=DEFAULT_LIMITS)
-        return http
+    def _new_pool(self) -> httpx.AsyncClient:
+        return httpx.AsyncClient(timeout=self._settings.timeout, limits=DEFAULT_LIMITS)
 
     async def _exchange(self, request: httpx.Request) -> httpx.Response:
         response = await self._http.send(request, auth=self._settings.auth, follow_redirects=False, stream=True)
@@ -290,22 +275,12 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
 
     async def _send(self, request: httpx.Request, transition: bool, attempts: Attempts) -> httpx.Response:
         attempts.sent += 1
-        debug = logger.isEnabledFor(logging.DEBUG)
         try:
             response = await self._exchange(request)
         except httpx.TransportError as error:
-            if debug:
-                _log_exchange(request, None, error)
-            attempts.failed(error)
+            _failed(request, error, attempts)
             raise
-        if debug:
-            _log_exchange(request, response, None)
-        if not response.is_success and should_retry(response, transition=transition):
-            failure = RetryableStatus(response)
-            attempts.failed(failure)
-            raise failure
-        attempts.last_ambiguous = False
-        return response
+        return _judged(request, response, transition, attempts)
 
     async def _call(
         self,
@@ -333,10 +308,8 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
                         return await self._send(request, transition, attempts)
         except RetryableStatus as exhausted:
             return exhausted.response
-        except httpx.TimeoutException as error:
-            raise APITimeoutError(request) from error
         except httpx.TransportError as error:
-            raise _connection_error(request, error) from error
+            raise _no_answer(request, error) from error
         raise AssertionError("unreachable: stamina either returns an attempt's answer or raises")  # pragma: no cover
 
     async def _request(
@@ -356,13 +329,11 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
     async def _once(
         self, method: str, path: str, *, params: Mapping[str, Any] | None = None, options: Options = NO_OPTIONS
     ) -> httpx.Response:
-        request = self._build(method, path, params, None, _unchecked_options(options))
+        request = self._build(method, path, params, None, options.for_check())
         try:
             response = await self._exchange(request)
-        except httpx.TimeoutException as error:
-            raise APITimeoutError(request) from error
         except httpx.TransportError as error:
-            raise _connection_error(request, error) from error
+            raise _no_answer(request, error) from error
         if logger.isEnabledFor(logging.DEBUG):
             _log_exchange(request, response, None)
         return self._check(response)
