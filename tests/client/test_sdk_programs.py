@@ -14,6 +14,7 @@ import os
 import re
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -69,11 +70,15 @@ def normalised(output: str) -> str:
         index += 1
     output = "\n".join(lines)
     names: dict[str, str] = {}
+    seen: Counter[str] = Counter()
 
     def name(match: re.Match[str]) -> str:
         found = match.group(0)
-        kind = re.split(r"[-_]", found, maxsplit=1)[0]
-        return names.setdefault(found, f"<{kind}-{sum(1 for v in names.values() if v.startswith('<' + kind))}>")
+        if found not in names:
+            kind = re.split(r"[-_]", found, maxsplit=1)[0]
+            names[found] = f"<{kind}-{seen[kind]}>"
+            seen[kind] += 1
+        return names[found]
 
     output = IDS.sub(name, output)
     for original, label in list(names.items()):
@@ -83,13 +88,14 @@ def normalised(output: str) -> str:
 
 def _line(line: str) -> str:
     """A line whose tail is a JSON document or a Python literal, with that tail made canonical."""
-    for start in [i for i, char in enumerate(line) if char in "{[" and (i == 0 or line[i - 1] == " ")][:1]:
-        tail = line[start:]
-        for read in (json.loads, ast.literal_eval):
-            try:
-                return line[:start] + _canonical(read(tail))
-            except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
-                continue
+    start = next((i for i, char in enumerate(line) if char in "{[" and (i == 0 or line[i - 1] == " ")), None)
+    if start is None:
+        return line
+    for read in (json.loads, ast.literal_eval):
+        try:
+            return line[:start] + _canonical(read(line[start:]))
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+            continue
     return line
 
 
