@@ -26,6 +26,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ftjobs._config import DATED_VERSION
 from ftjobs._spec import load_spec, schema_validator
 from ftjobs.testing._store import JobNotFound, JobStore, TransitionForbidden
 
@@ -36,8 +37,7 @@ JOB_PATH = re.compile(
 )
 MAX_ID_LENGTH = 256
 API_VERSIONS = frozenset({"v1", "preview"})
-# Azure's dated API versions, required on the dated routes (`2024-10-21`, `2025-04-01-preview`).
-DATED_VERSION = re.compile(r"\d{4}-\d{2}-\d{2}(-preview)?")
+# Azure's dated routes, which require a dated API version (`ftjobs._config.DATED_VERSION`, as the client tells them).
 DATED_ROUTES = "/openai/fine_tuning/"
 
 Handler = Callable[[Request], Awaitable[Response]]
