@@ -1,4 +1,4 @@
-"""What every resource uses: walking cursor pages, and leaving out query values not given."""
+"""What every resource uses: walking cursor pages, and their query parameters."""
 
 from __future__ import annotations
 
@@ -52,6 +52,8 @@ def async_pages(
     return AsyncPaginator(first_page)
 
 
-def given(value: Any) -> Any:
-    """A query value, `None` (left out) when not given."""
-    return None if isinstance(value, NotGiven) else value
+def page_params(after: str | NotGiven | None, limit: int | NotGiven | None) -> dict[str, Any]:
+    """A list call's cursor and page size as query parameters; `None` (left out) when not given."""
+    return {
+        name: None if isinstance(value, NotGiven) else value for name, value in (("after", after), ("limit", limit))
+    }

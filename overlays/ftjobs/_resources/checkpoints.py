@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from ftjobs._base_client import checkpoint_model, job_path
 from ftjobs._config import NOT_GIVEN, NotGiven, Timeout
 from ftjobs._pagination import AsyncPaginator, SyncPage
-from ftjobs._resources._common import async_pages, given, sync_pages
+from ftjobs._resources._common import async_pages, page_params, sync_pages
 from ftjobs._response import async_to_raw_response_wrapper, options, to_raw_response_wrapper
 
 if TYPE_CHECKING:
@@ -36,7 +36,7 @@ class Checkpoints:
     ) -> SyncPage[FineTuningJobCheckpoint]:
         """A page of the job's checkpoints, newest first; iterating it walks every page."""
         call = options(extra_headers, extra_query, extra_body, timeout)
-        params = {"after": given(after), "limit": given(limit)}
+        params = page_params(after, limit)
         page: SyncPage[FineTuningJobCheckpoint] = sync_pages(
             self._client, job_path(fine_tuning_job_id, "checkpoints"), checkpoint_model(), params, call
         )
@@ -66,7 +66,7 @@ class AsyncCheckpoints:
     ) -> AsyncPaginator[FineTuningJobCheckpoint]:
         """`await` it for the first page of the job's checkpoints, or `async for` over every one."""
         call = options(extra_headers, extra_query, extra_body, timeout)
-        params = {"after": given(after), "limit": given(limit)}
+        params = page_params(after, limit)
         path = job_path(fine_tuning_job_id, "checkpoints")
         return async_pages(self._client, path, checkpoint_model(), params, call)
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from ftjobs._base_client import event_model, job_model, job_path
 from ftjobs._config import NOT_GIVEN, NotGiven, Timeout
 from ftjobs._exceptions import APIConnectionError, InternalServerError, RateLimitError
-from ftjobs._resources._common import async_pages, given, sync_pages
+from ftjobs._resources._common import async_pages, page_params, sync_pages
 from ftjobs._resources.checkpoints import (
     AsyncCheckpoints,
     AsyncCheckpointsWithRawResponse,
@@ -66,7 +66,7 @@ def _create_body(
 
 
 def _list_params(after: str | NotGiven | None, limit: int | NotGiven | None, metadata: Any) -> dict[str, Any]:
-    params = {"after": given(after), "limit": given(limit)}
+    params = page_params(after, limit)
     if isinstance(metadata, Mapping):  # the SDK's filter: `metadata[key]=value`
         params.update({f"metadata[{key}]": value for key, value in metadata.items()})
     return params
@@ -200,7 +200,7 @@ class Jobs:
         call = options(extra_headers, extra_query, extra_body, timeout)
         path = job_path(fine_tuning_job_id, "events")
         page: SyncPage[FineTuningJobEvent] = sync_pages(
-            self._client, path, event_model(), {"after": given(after), "limit": given(limit)}, call
+            self._client, path, event_model(), page_params(after, limit), call
         )
         return page
 
@@ -363,7 +363,7 @@ class AsyncJobs:
         """`await` it for the first page of the job's events, or `async for` over every event."""
         call = options(extra_headers, extra_query, extra_body, timeout)
         path = job_path(fine_tuning_job_id, "events")
-        return async_pages(self._client, path, event_model(), {"after": given(after), "limit": given(limit)}, call)
+        return async_pages(self._client, path, event_model(), page_params(after, limit), call)
 
     async def wait(
         self,
