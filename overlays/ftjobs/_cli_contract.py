@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import os
 import sys
 from pathlib import Path
@@ -147,20 +148,27 @@ def contract(
     from ftjobs._cli import missing_extra
 
     try:
-        from ftjobs.contract import ContractOptions, run_contract
+        from ftjobs.contract import ContractInterrupted, ContractOptions, interrupted_note, run_contract
+
+        if importlib.util.find_spec("schemathesis") is None:  # it runs in a subprocess: ask before that
+            raise ModuleNotFoundError("No module named 'schemathesis'", name="schemathesis")
     except ImportError as missing:
         missing_extra(missing, "contract", "contract")
     if base_url is not None and api_key is None:
         api_key = os.environ.get("AZURE_OPENAI_API_KEY" if auth == "api-key" else "OPENAI_API_KEY")
         if not api_key:
             raise click.UsageError("--api-key is needed to test a server (or FTJOBS_CONTRACT_API_KEY / OPENAI_API_KEY)")
+    target = None
     with contextlib.ExitStack() as stack:
         if base_url is None:
+            target = "the embedded reference server"
             # No server named: start the reference server (it lives in ftjobs.testing; the suite does not know it).
             try:
                 from ftjobs.testing import contract_server
             except ImportError as missing:
-                missing_extra(missing, "server", "contract")
+                missing_extra(
+                    missing, "server", "contract", instead="test a server of yours: ftjobs contract --base-url URL"
+                )
             base_url, api_key = stack.enter_context(contract_server(api_key=api_key, azure_style=auth == "api-key"))
             poll_interval = min(poll_interval, 0.05)
             still_seconds = min(still_seconds, 1.0)
@@ -187,13 +195,14 @@ def contract(
             workers=workers,
             exclude_checks=list(exclude_checks),
             report_dir=report_dir,
+            target=target,
         )
         try:
             report = run_contract(options, echo=click.echo)
         except ValueError as unusable:
             raise click.UsageError(str(unusable)) from None
-        except KeyboardInterrupt:
-            click.echo("ftjobs contract: interrupted; the jobs this run created were cancelled (see above)", err=True)
+        except ContractInterrupted as interrupted:
+            click.echo(f"ftjobs contract: interrupted; {interrupted_note(interrupted.report)}", err=True)
             sys.exit(130)
     click.echo(report.summary())
     sys.exit(int(report.outcome))

@@ -20,6 +20,7 @@ import ftjobs
 from ftjobs._cli import main
 from ftjobs._spec import load_spec
 from ftjobs.contract._common import CouldNotTest, PropertyResult
+from ftjobs.contract._guard import Guard, GuardedTransport
 from ftjobs.contract._session import Session, Stop
 from tests.client.conftest import KEY
 from tests.strategies import valid
@@ -183,10 +184,13 @@ def test_any_answer_gives_the_command_line_one_line(answer: tuple[int, dict[str,
 def test_any_answer_gives_the_contract_readers_a_finding(
     answer: tuple[int, dict[str, str], bytes], reader: str
 ) -> None:
-    """The suite's readers turn any answer into a finding, `Stop` or `CouldNotTest`: nothing else escapes."""
-    with httpx.Client(transport=httpx.MockTransport(lambda request: _response(answer))) as http:
+    """The suite's readers, behind the guard every answer passes, turn any answer into a finding, `Stop` or
+    `CouldNotTest`: nothing else escapes."""
+    guard = Guard("/v1")
+    wire = httpx.MockTransport(lambda request: _response(answer))
+    with httpx.Client(transport=GuardedTransport(guard, wire, trusted=True)) as http:
         auth = {"authorization": f"Bearer {KEY}"}
-        session = Session("https://api.test/v1", auth, auth, http, 0.0, 0.0, float("inf"))
+        session = Session("https://api.test/v1", auth, auth, http, guard, 0.0, 0.0, float("inf"))
         result = PropertyResult("p", "says")
         try:
             if reader == "job":

@@ -10,9 +10,10 @@ from typing import Any
 
 from starlette.types import Scope
 
-from ftjobs.testing import JobStore, Timings, TransitionForbidden
+from ftjobs.testing import JobStore, Timings, TransitionForbidden, create_app
 from tests.contract.asgi import (
     KEY,
+    TIMINGS,
     Variant,
     app_variant,
     for_jobs,
@@ -67,6 +68,34 @@ class RefusesButPauses(JobStore):
                 self._records[job_id].job["status"] = "paused"
             raise TransitionForbidden(job_id, "pause", job["status"])
         return super().pause(job_id)
+
+
+class PausesJobsNotYetRunning(JobStore):
+    """Pause of a job still validating or queued is accepted: the job is paused before it ever ran."""
+
+    def pause(self, job_id: str) -> dict[str, Any]:
+        with self._lock:
+            record = self._current(job_id)
+            if record.job["status"] in ("validating_files", "queued"):
+                self._set_status(record, "paused", self.clock.now(), "Fine-tuning job paused")
+                return dict(record.job)
+        return super().pause(job_id)
+
+
+def _events_say_nothing(value: Any) -> Any:
+    """Events without `data.status`, as OpenAI's are."""
+    for event in value.get("data", []) if isinstance(value, dict) else []:
+        if isinstance(event, dict) and event.get("object") == "fine_tuning.job.event":
+            event["data"] = {}
+    return value
+
+
+def _malformed_is_422(
+    scope: Scope, status: int, headers: dict[str, str], body: bytes
+) -> tuple[int, dict[str, str], bytes]:
+    if status == 400 and scope["method"] == "POST" and scope["path"].endswith("/fine_tuning/jobs"):
+        return 422, headers, body
+    return status, headers, body
 
 
 class PauseAnswersAnotherJob(JobStore):
@@ -209,7 +238,11 @@ BROKEN = [
         app_variant(lambda a: requests_rewritten(a, _any_key_is_right)),
         frozenset({"wrong_credentials_401"}),
     ),
-    Variant("crash on odd ids", app_variant(lambda a: rewriting(a, _crash_on_odd_ids)), frozenset({"Server error"})),
+    Variant(
+        "crash on odd ids",
+        app_variant(lambda a: rewriting(a, _crash_on_odd_ids)),
+        frozenset({"Server error", "unknown_id_404"}),
+    ),
     Variant(
         "unknown id answers 200", app_variant(lambda a: rewriting(a, _unknown_is_fine)), frozenset({"unknown_id_404"})
     ),
@@ -243,6 +276,19 @@ BROKEN = [
         store_variant(RefusesButPauses),
         frozenset({"pause_before_running_refused"}),
         options=SCENARIOS_ONLY,
+    ),
+    Variant(
+        "pauses jobs not yet running, events say nothing",
+        lambda: rewriting(
+            create_app(PausesJobsNotYetRunning(timings=TIMINGS), api_keys=[KEY]), json_rewrite(_events_say_nothing)
+        ),
+        frozenset({"pause_before_running_refused"}),
+        options=SCENARIOS_ONLY,
+    ),
+    Variant(
+        "malformed input answers 422",
+        app_variant(lambda a: rewriting(a, _malformed_is_422)),
+        frozenset({"malformed_input_400", "Undocumented HTTP status code"}),
     ),
     Variant(
         "pause answers another job",

@@ -15,7 +15,7 @@ import pytest
 
 from ftjobs.contract import PROPERTIES, ContractOptions, Outcome, run_contract
 from ftjobs.testing import JobStore, Timings, create_app, serve_app
-from tests.contract.asgi import KEY, json_rewrite, rewriting
+from tests.contract.asgi import KEY, for_jobs, json_rewrite, rewriting
 
 pytestmark = pytest.mark.usefixtures("embedded_only")
 
@@ -29,10 +29,11 @@ def _options(base_url: str, tmp_path: Path, **changes: object) -> ContractOption
     return options
 
 
-def _every_property_reported(report_dir: Path, summary: str) -> None:
+def _every_property_reported(report_dir: Path, summary: str, *, on_the_console: bool = True) -> None:
+    """Every property is in the JUnit report, and on the console unless the preflight stopped the run."""
     junit = (report_dir / "semantics-junit.xml").read_text()
     for name in PROPERTIES:
-        assert f"{name}:" in summary
+        assert (f"{name}:" in summary) is on_the_console
         assert f'name="{name}"' in junit
 
 
@@ -81,7 +82,12 @@ def test_unreachable_server_could_not_test(tmp_path: Path) -> None:
     assert "could not be reached" in report.reason
     assert "127.0.0.1" in report.reason
     assert all(result.status in ("skipped", "passed") for result in report.properties)
-    _every_property_reported(tmp_path, report.summary())
+    summary = report.summary()
+    _every_property_reported(tmp_path, summary, on_the_console=False)
+    assert summary.count("could not be reached") == 1  # said once, not on a line per property
+    assert "--seed" not in summary  # nothing ran: nothing to reproduce
+    assert "schemathesis.json" not in summary  # not written, so not named
+    assert "(semantics-junit.xml, contract-summary.json, contract-summary.md)" in summary
 
 
 def test_unresponsive_server_could_not_test_within_the_request_timeout(tmp_path: Path) -> None:
@@ -93,7 +99,7 @@ def test_unresponsive_server_could_not_test_within_the_request_timeout(tmp_path:
         )
     assert report.outcome is Outcome.COULD_NOT_TEST
     assert time.monotonic() - started < 10
-    assert "request timeout" in (report.reason or "")
+    assert "accepted the connection but sent no answer within 1 s (--request-timeout)" in (report.reason or "")
 
 
 @pytest.mark.parametrize(
@@ -149,12 +155,14 @@ def test_max_time_could_not_test(tmp_path: Path) -> None:
     """The overall bound reached in the middle of schemathesis: 2, and nothing left running."""
     store = JobStore()
     with serve_app(create_app(store, api_keys=[KEY])) as port:
-        options = _options(f"http://127.0.0.1:{port}/v1", tmp_path, max_time=1.5, max_examples=200)
+        options = _options(f"http://127.0.0.1:{port}/v1", tmp_path, max_time=6.0, max_examples=300)
         started = time.monotonic()
         report = run_contract(options, echo=lambda line: None)
-        assert time.monotonic() - started < 15
+        assert time.monotonic() - started < 30
     assert report.outcome is Outcome.COULD_NOT_TEST
     assert "--max-time" in (report.reason or "")
+    assert report.created
+    assert {job["status"] for job in store.list_jobs(limit=1000)[0]} <= {"cancelled", "failed", "succeeded"}
 
 
 def test_jobs_that_never_start_could_not_test_and_other_properties_still_run(tmp_path: Path) -> None:
@@ -169,6 +177,8 @@ def test_jobs_that_never_start_could_not_test_and_other_properties_still_run(tmp
     assert status["pause_before_running_refused"].status == "passed"
     assert status["pause_pauses"].status == "skipped"
     assert "within the wait bound of 1 s" in (status["pause_pauses"].skipped or "")
+    assert "did not reach ['running'] within the wait bound of 1 s" in (report.reason or "")  # the true cause
+    assert "precondition was lost" not in (report.reason or "")
     assert all(job["status"] == "cancelled" for job in store.list_jobs(limit=100)[0])
 
 
@@ -219,7 +229,7 @@ def test_a_hung_request_stops_its_scenario_and_a_failure_still_decides(tmp_path:
     assert report.outcome is Outcome.DOES_NOT_CONFORM, report.summary(None)
     assert status["unknown_id_404"].status == "failed"
     assert status["malformed_input_400"].status == "skipped"
-    assert "request timeout" in (status["malformed_input_400"].skipped or "")
+    assert "no answer within 1 s (--request-timeout)" in (status["malformed_input_400"].skipped or "")
     assert status["list_limit_respected"].status == "passed"  # a later scenario still ran
 
 
@@ -227,3 +237,50 @@ def _unknown_is_fine(
     scope: object, status: int, headers: dict[str, str], body: bytes
 ) -> tuple[int, dict[str, str], bytes]:
     return (200, headers, b"{}") if status == 404 else (status, headers, body)
+
+
+def _gateway_breaks_some_operations(
+    scope: Any, status: int, headers: dict[str, str], body: bytes
+) -> tuple[int, dict[str, str], bytes]:
+    """Like Portkey's catch-all route: the list and every transition answer 500 outside the envelope, after the
+    upstream has acted; retrieve, events and create work."""
+    method, path = scope["method"], scope["path"]
+    if (method == "GET" and path.endswith("/fine_tuning/jobs")) or (
+        method == "POST" and path.endswith(("/pause", "/resume", "/cancel"))
+    ):
+        return 500, {"content-type": "application/json"}, b'{"status":"failure","message":"Something went wrong"}'
+    return status, headers, body
+
+
+def test_a_gateway_that_breaks_some_operations_does_not_conform(tmp_path: Path) -> None:
+    """Some operations answering and others failing every time is a finding about those operations, not 2."""
+    store = JobStore(timings=Timings(0.1, 0.1, 60.0))
+    with serve_app(rewriting(create_app(store, api_keys=[KEY]), _gateway_breaks_some_operations)) as port:
+        report = run_contract(_options(f"http://127.0.0.1:{port}/v1", tmp_path, phases=()), echo=lambda line: None)
+    assert report.outcome is Outcome.DOES_NOT_CONFORM, report.summary(None)
+    assert {"pause_pauses", "list_limit_respected"} <= report.broken
+    pause = next(result for result in report.properties if result.name == "pause_pauses")
+    assert "the pause acted behind the error" in pause.findings[0].message
+    assert {job["status"] for job in store.list_jobs(limit=100)[0]} == {"cancelled"}  # cancel acted behind its 500
+
+
+def test_an_empty_id_is_the_finding_and_no_path_is_built_from_it(tmp_path: Path) -> None:
+    """Jobs answered with `"id": ""` (as Mockoon's): the create's answer fails, no request goes to `/jobs//…` or
+    `/jobs/pause`, and no other route's answer is judged as an operation's."""
+
+    def no_id(job: dict[str, Any]) -> None:
+        job["id"] = ""
+
+    seen: list[str] = []
+
+    def record(scope: Any, status: int, headers: dict[str, str], body: bytes) -> tuple[int, dict[str, str], bytes]:
+        seen.append(scope["path"])
+        return json_rewrite(for_jobs(no_id))(scope, status, headers, body)
+
+    with serve_app(rewriting(create_app(JobStore(timings=Timings(0.1, 0.1, 60.0)), api_keys=[KEY]), record)) as port:
+        options = _options(f"http://127.0.0.1:{port}/v1", tmp_path, max_examples=3)
+        report = run_contract(options, echo=lambda line: None)
+    assert report.outcome is Outcome.DOES_NOT_CONFORM
+    assert "create_reaches_running" in report.broken
+    assert not [path for path in seen if "/jobs//" in path or path.endswith(("/jobs/", "/jobs/pause", "/jobs/events"))]
+    assert any("cannot name a job" in warning for warning in report.warnings)

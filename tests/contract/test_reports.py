@@ -93,13 +93,15 @@ def test_printed_replay_command_reproduces_the_failure(tmp_path: Path) -> None:
         assert report.outcome is Outcome.DOES_NOT_CONFORM
         replays = [line for line in lines if " replay " in line]
         assert replays, "\n".join(lines)
-        command = re.search(r"st --config-file (\S+) replay (\S+)", replays[0])
+        command = re.search(r"st --config-file (\S+) replay (\S+) --url (\S+)", replays[0])
         assert command is not None
-        config, case_id = command.groups()
+        config, case_id, url = command.groups()
+        assert url == options.base_url  # the server's, not the guard's loopback address
+        assert any("(no replay command: this case changes a job" in line for line in lines)  # the cancel case
         assert Path(config).is_file()
         env = {**os.environ, "FTJOBS_CONTRACT_API_KEY": KEY, "SCHEMATHESIS_HOOKS": "ftjobs.contract._hooks"}
         replay = subprocess.run(  # noqa: S603 -- our interpreter, the printed command
-            [sys.executable, "-m", "schemathesis.cli", "--config-file", config, "replay", case_id],
+            [sys.executable, "-m", "schemathesis.cli", "--config-file", config, "replay", case_id, "--url", url],
             capture_output=True,
             text=True,
             env=env,
@@ -122,3 +124,8 @@ def test_progress_names_each_phase_and_scenario(tmp_path: Path) -> None:
     shown = "\n".join(lines)
     for title in ("preflight", "unknown ids", "lifecycle of a created job", "pause before running", "pagination"):
         assert title in shown
+    junit = ET.parse(tmp_path / "semantics-junit.xml").getroot()  # noqa: S314 -- the file this run just wrote
+    assert float(junit.get("time", "0")) > 0
+    timed = {case.get("name"): float(case.get("time", "-1")) for case in junit.iter("testcase")}
+    assert timed["pause_pauses"] > 0  # the lifecycle scenario's time
+    assert min(timed.values()) >= 0

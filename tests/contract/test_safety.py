@@ -244,3 +244,110 @@ def test_ctrl_c_while_paused_resumes_the_given_job(tmp_path: Path, running_job: 
             run_contract(options, echo=lambda line: None)
         presser.join()
     assert store.retrieve(job_id)["status"] == "running"
+
+
+def _created_jobs_left_running(store: JobStore) -> list[str]:
+    return [
+        job["id"] for job in store.list_jobs(limit=1000)[0] if job["status"] not in ("cancelled", "failed", "succeeded")
+    ]
+
+
+def _hangs_on_malformed_creates(app: Any) -> Any:
+    """Never answers a create whose body is not a JSON object naming a string model (it waits for the client to go)."""
+    import json
+
+    async def wrapped(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST" or not scope["path"].endswith("/fine_tuning/jobs"):
+            await app(scope, receive, send)
+            return
+        body, more = b"", True
+        while more:
+            message = await receive()
+            body, more = body + message.get("body", b""), message.get("more_body", False)
+        try:
+            parsed = json.loads(body)
+        except ValueError:
+            parsed = None
+        if not isinstance(parsed, dict) or not isinstance(parsed.get("model"), str):
+            while (await receive())["type"] != "http.disconnect":
+                pass
+            return
+        replay = [{"type": "http.request", "body": body, "more_body": False}]
+
+        async def again() -> Any:
+            return replay.pop() if replay else await receive()
+
+        await app(scope, again, send)
+
+    return wrapped
+
+
+def test_schemathesis_network_errors_still_cancel_and_the_scenarios_still_run(tmp_path: Path) -> None:
+    """Requests schemathesis never gets answered: it is stopped, every job made so far is cancelled, and the
+    scenarios of the semantics still run to their own verdicts (one unanswered request skips only its own)."""
+    store = JobStore(timings=Timings(0.1, 0.1, 60.0))
+    with serve_app(_hangs_on_malformed_creates(create_app(store, api_keys=[KEY]))) as port:
+        options = ContractOptions(
+            f"http://127.0.0.1:{port}/v1",
+            KEY,
+            max_examples=5,
+            stateful_steps=3,
+            poll_interval=0.05,
+            still_seconds=0.3,
+            request_timeout=1.0,
+            report_dir=tmp_path,
+        )
+        started = time.monotonic()
+        report = run_contract(options, echo=lambda line: None)
+        took = time.monotonic() - started
+    assert report.outcome is Outcome.COULD_NOT_TEST, report.summary(None)
+    assert report.schemathesis is not None
+    assert "no answer within 1 s (--request-timeout)" in (report.schemathesis.incomplete or "")
+    assert len(store) > 2
+    assert _created_jobs_left_running(store) == []
+    status = {result.name: result.status for result in report.properties}
+    assert status["pause_pauses"] == status["cancel_from_paused"] == "passed"
+    assert status["malformed_input_400"] == "skipped"
+    assert took < 120
+
+
+def test_schemathesis_crash_still_cancels_what_it_created(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """schemathesis killed (SIGKILL) in the middle of its run: every job its creates made is cancelled all the same."""
+    from ftjobs.contract import _schemathesis
+
+    real = _schemathesis.command
+
+    def dies_after_a_while(*args: Any) -> list[str]:
+        argv = real(*args)
+        argv[2] = (
+            "import os, signal, sys, threading; threading.Timer(4, os.kill, (os.getpid(), signal.SIGKILL)).start(); "
+            + argv[2]
+        )
+        return argv
+
+    monkeypatch.setattr(_schemathesis, "command", dies_after_a_while)
+    store = JobStore(timings=Timings(0.1, 0.1, 60.0))
+    with serve_app(create_app(store, api_keys=[KEY])) as port:
+        options = ContractOptions(
+            f"http://127.0.0.1:{port}/v1",
+            KEY,
+            max_examples=200,
+            poll_interval=0.05,
+            still_seconds=0.3,
+            report_dir=tmp_path,
+        )
+        report = run_contract(options, echo=lambda line: None)
+    assert report.schemathesis is not None
+    assert report.schemathesis.exit_code == -9
+    assert report.outcome is Outcome.COULD_NOT_TEST
+    assert len(report.created) > 3
+    assert _created_jobs_left_running(store) == []
+
+
+def test_two_runs_in_one_folder_refuse_rather_than_empty_each_other(tmp_path: Path) -> None:
+    """While a run holds the report folder, a second run there is refused at once, naming the folder."""
+    from ftjobs.contract import _reports
+
+    with _reports.claimed(tmp_path), pytest.raises(ValueError, match="another ftjobs contract run") as refused:
+        run_contract(ContractOptions("http://127.0.0.1:9/v1", KEY, report_dir=tmp_path), echo=lambda line: None)
+    assert str(tmp_path) in str(refused.value)

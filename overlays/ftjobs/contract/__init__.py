@@ -13,6 +13,22 @@ property is reported as passed, failed or skipped with its reason. Needs the `co
 
 from ftjobs.contract._common import Finding, Outcome, PropertyResult
 from ftjobs.contract._properties import PROPERTIES
-from ftjobs.contract._runner import ContractOptions, ContractReport, run_contract
+from ftjobs.contract._runner import (
+    ContractInterrupted,
+    ContractOptions,
+    ContractReport,
+    interrupted_note,
+    run_contract,
+)
 
-__all__ = ["PROPERTIES", "ContractOptions", "ContractReport", "Finding", "Outcome", "PropertyResult", "run_contract"]
+__all__ = [
+    "PROPERTIES",
+    "ContractInterrupted",
+    "ContractOptions",
+    "ContractReport",
+    "Finding",
+    "Outcome",
+    "PropertyResult",
+    "interrupted_note",
+    "run_contract",
+]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shlex
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -94,6 +95,7 @@ class Exchange:
     request: httpx.Request
     response: httpx.Response | None
     failure: str | None = None
+    timed_out: bool = False  # no answer came within the request timeout (the connection was made)
 
     @property
     def status(self) -> int | None:
@@ -111,6 +113,8 @@ class Exchange:
             lines.append(f"  response: no answer ({self.failure})")
         else:
             body = self.response.content.decode("utf-8", "replace") if self.response.content else "(empty)"
+            if limit is not None and _is_html(self.response):  # on the console a page is named, not dumped
+                body = f"{what_answered(self.response)}, {len(self.response.content)} bytes (whole in the reports)"
             kind = self.response.headers.get("content-type", "no content type")
             lines.append(f"  response: {self.response.status_code} {kind}")
             lines.append(f"            {shorten(body)}")
@@ -144,6 +148,7 @@ class PropertyResult:
     skipped: str | None = None
     inconclusive: bool = False
     checked: bool = False
+    seconds: float = 0.0  # the time of the scenario that tested it (shared by the scenario's properties)
 
     @property
     def ok(self) -> bool:
@@ -171,3 +176,29 @@ def json_or_none(content: bytes) -> Any:
         return json.loads(content)
     except (ValueError, RecursionError):
         return None
+
+
+def _is_html(response: httpx.Response) -> bool:
+    media = response.headers.get("content-type", "").split(";")[0].strip().lower()
+    start = response.content[:64].decode("utf-8", "replace").lstrip()[:15].lower()
+    return "html" in media or start.startswith(("<!doctype html", "<html"))
+
+
+def what_answered(response: httpx.Response | None) -> str:
+    """The answer in a few words: an HTML page by its title, JSON by its message, else its content type."""
+    if response is None:
+        return "nothing"
+    media = response.headers.get("content-type", "").split(";")[0].strip().lower()
+    if _is_html(response):
+        text = response.content[:20_000].decode("utf-8", "replace")
+        title = re.search(r"<title[^>]*>(.*?)</title>", text, re.IGNORECASE | re.DOTALL)
+        shown = " ".join(title.group(1).split())[:80] if title else ""
+        return f"an HTML page titled {shown!r}" if shown else "an HTML page"
+    body = json_or_none(response.content)
+    if body is not None:
+        error = body.get("error") if isinstance(body, dict) else None
+        message = error.get("message") if isinstance(error, dict) else None
+        if isinstance(message, str):
+            return f"JSON ({message[:200]})"
+        return f"JSON ({response.content[:200].decode('utf-8', 'replace')})"
+    return f"{media or 'no content type'} ({len(response.content)} bytes)"

@@ -6,7 +6,8 @@
 - `allow_lists_documented_methods`: replaces schemathesis' `allow_header_conformance`, which also fails an
   `Allow` that lists *more* methods than documented (a proxy's catch-all route, honestly). Missing a
   documented method is a defect; extra methods are written to the warnings file, not failed.
-- `created_jobs_recorded`: every job a create made is written down, so that the suite cancels it.
+
+The jobs a create made are not recorded here: the guard in front of the server learns them (see `_guard`).
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from schemathesis import CheckContext, Response
 
 from ftjobs.contract._common import AUTH_ENV, KEY_ENV, WARNINGS_ENV, credential_header, json_or_none
 
-CREATED_ENV = "FTJOBS_CONTRACT_CREATED"
 JOB_OPERATIONS = {"retrieveFineTuningJob", "pauseFineTuningJob", "resumeFineTuningJob", "cancelFineTuningJob"}
 HTTP_METHODS = frozenset({"get", "put", "post", "delete", "patch"})
 IMPLICIT_METHODS = frozenset({"head", "options"})
@@ -91,14 +91,4 @@ def allow_lists_documented_methods(ctx: CheckContext, response: Response, case: 
             WARNINGS_ENV,
             {"path": case.operation.path, "allow": ", ".join(values), "extra": [m.upper() for m in extra]},
         )
-    return True
-
-
-@schemathesis.check
-def created_jobs_recorded(ctx: CheckContext, response: Response, case: schemathesis.Case[Any]) -> bool:
-    """Not a check of the server: writes down the id of every job a create made, for the suite to cancel."""
-    if case.operation.definition.raw.get("operationId") == "createFineTuningJob" and response.status_code == 200:
-        body = json_or_none(response.content)
-        if isinstance(body, dict) and isinstance(body.get("id"), str):
-            _append(CREATED_ENV, {"id": body["id"]})
     return True

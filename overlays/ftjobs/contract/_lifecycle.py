@@ -15,12 +15,14 @@ import time
 from typing import Any
 
 from ftjobs.contract._common import CouldNotTest, PropertyResult
+from ftjobs.contract._guard import usable_id
 from ftjobs.contract._properties import Properties
-from ftjobs.contract._session import REFUSALS, TERMINAL, Lost, Session, Stop
+from ftjobs.contract._session import PRE_RUNNING, REFUSALS, TERMINAL, Lost, Session, Stop
 
 PAUSED = frozenset({"paused", "pausing"})
 RESUMED = frozenset({"queued", "running", "resuming", "pending"})
 ATTEMPTS = 3
+PAUSING = ("pause_pauses", "paused_stands_still", "pause_of_paused", "resume_not_terminal", "resume_runs_on")
 LIFECYCLE = (
     "create_reaches_running",
     "resume_of_running_refused",
@@ -83,6 +85,12 @@ def _pause(s: Session, result: PropertyResult, job_id: str) -> dict[str, Any]:
         if now in TERMINAL:
             raise Lost(f"job {job_id} ended ({now!r}) before the pause arrived")
         result.fail(f"pause of a running job was refused (the job is {now!r})", exchange)
+        raise Stop
+    if exchange.status is not None and exchange.status >= 500:
+        failed = exchange
+        now = s.read(result, job_id)["status"]
+        acted = f"; yet the job is now {now!r}: the pause acted behind the error" if now in PAUSED else ""
+        result.fail(f"pause of a running job answered {exchange.status}{acted}", failed)
         raise Stop
     job = s.expect_job(result, exchange, job_id)
     if job["status"] not in PAUSED:
@@ -193,15 +201,26 @@ def _cancel_from_paused(s: Session, p: Properties, job_id: str) -> None:
 
 
 def pause_before_running(s: Session, p: Properties, model: str, training_file: str) -> None:
-    """Pause of a job that has not started running is refused and changes nothing."""
+    """Pause of a job that has not started running is refused and changes nothing.
+
+    An accepted pause is right only if the job started running between the read before it and the pause.
+    Evidence that it did not, in order: the job's events (where they carry `data.status`); else timing: the
+    pause was sent sooner after the create than half the time this server kept any of this run's jobs from
+    running (measured on the lifecycle's jobs), and that held for every one of `ATTEMPTS` fresh jobs. A job
+    that starts at the moment its pause arrives, by chance, fails none of these; only a server that pauses
+    jobs before they run, every time, well before it ever starts one, is failed.
+    """
     result = p["pause_before_running_refused"]
+    evidence: list[str] = []
+    accepted = None
     for _ in range(ATTEMPTS):
         job_id = s.create(result, model, training_file)
         before = s.read(result, job_id)["status"]
-        if before == "running" or before in TERMINAL:
+        if before not in PRE_RUNNING:
             result.skip("the server started the job before it could be paused: there is nothing to refuse")
             return
         exchange = s.call("POST", f"/fine_tuning/jobs/{job_id}/pause")
+        sent_after = s.last_sent - s.created_at.get(job_id, s.last_sent)
         if exchange.status in REFUSALS:
             if s.expect_refusal(result, exchange, REFUSALS, f"pause of a {before!r} job"):
                 after = s.read(result, job_id)["status"]
@@ -213,28 +232,52 @@ def pause_before_running(s: Session, p: Properties, model: str, training_file: s
             s.expect_refusal(result, exchange, REFUSALS, f"pause of a {before!r} job")
             result.checked = True
             return
-        # Accepted: right only if the job started running between the read and the pause. Its events say.
         seen = s.statuses_in_events(job_id, None)
         if seen and "running" not in seen:
             result.fail(f"pause of a {before!r} job was accepted; its events show it never ran", exchange)
             result.checked = True
             return
+        earliest = s.earliest_start()
+        if not seen and earliest is not None and sent_after < earliest / 2:
+            accepted = exchange
+            evidence.append(f"{job_id} read {before!r}, paused {sent_after * 1000:.0f} ms after its create")
+    if accepted is not None and len(evidence) == ATTEMPTS:
+        result.fail(
+            f"pause of a job not yet running was accepted {ATTEMPTS} times out of {ATTEMPTS} ("
+            + "; ".join(evidence)
+            + f"), while no job of this server started running sooner than {earliest or 0:.2f} s after its create",
+            accepted,
+        )
+        result.checked = True
+        return
     result.skip(
-        f"{ATTEMPTS} jobs started running just before the pause arrived (or their events do not say)", inconclusive=True
+        f"{ATTEMPTS} pauses of jobs just read not running were accepted, and neither their events nor this "
+        "server's timing tell whether they had started by then",
+        inconclusive=True,
     )
 
 
-def pause_existing(s: Session, p: Properties, job_id: str, still_seconds: float) -> None:
-    """`--pause-job`: pause a running job of the user's, check pause and resume, and never leave it paused."""
+def check_pause_job(s: Session, job_id: str) -> None:
+    """In the preflight, before anything else runs: the `--pause-job` job exists and is running."""
+    if not usable_id(job_id):
+        raise CouldNotTest(f"--pause-job {job_id!r} cannot name a job in a path")
     exchange = s.call("GET", f"/fine_tuning/jobs/{job_id}")
     body = exchange.body()
     status = body.get("status") if isinstance(body, dict) else None
     if exchange.status != 200 or status != "running":
         got = f"its status is {status!r}" if exchange.status == 200 else f"reading it answered {exchange.status}"
         raise CouldNotTest(f"--pause-job {job_id} must name a running job; {got}", exchange)
+
+
+def pause_existing(s: Session, p: Properties, job_id: str, still_seconds: float) -> None:
+    """`--pause-job`: pause a running job of the user's, check pause and resume, and never leave it paused."""
+    status = s.call("GET", f"/fine_tuning/jobs/{job_id}").body()
+    status = status.get("status") if isinstance(status, dict) else None
+    if status != "running":
+        raise Lost(f"--pause-job {job_id} is no longer running (now {status!r}); it was left as it is")
     s.paused_by_us = job_id
     try:
         pause_and_resume(s, p, job_id, still_seconds)
     except Lost as lost:
-        for name in ("pause_pauses", "paused_stands_still", "pause_of_paused", "resume_not_terminal", "resume_runs_on"):
+        for name in PAUSING:
             p[name].skip(f"precondition lost ({lost})", inconclusive=True)

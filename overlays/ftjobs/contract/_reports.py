@@ -6,9 +6,12 @@ quoted back appears in none of them.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,13 +31,44 @@ OWN_FILES = (
     "contract-summary.md",
 )
 SCHEMATHESIS_CACHE = "schemathesis-cache"
+LOCK = ".ftjobs-contract.lock"  # held while a run writes the folder; the system drops it when the process ends
 MARK = {"passed": "✓", "failed": "✗", "skipped": "-"}
+
+
+@contextlib.contextmanager
+def claimed(directory: Path) -> Iterator[None]:
+    """The folder, emptied of an earlier run's files, for this run alone; `ValueError` when another run holds it."""
+    directory.mkdir(parents=True, exist_ok=True)
+    with open(directory / LOCK, "a+", encoding="utf-8") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.seek(0)
+            holder = lock.read().strip() or "another process"
+            raise ValueError(
+                f"another ftjobs contract run ({holder}) is writing to {directory}: wait for it, or give this run "
+                "its own --report-dir"
+            ) from None
+        lock.truncate(0)
+        lock.write(f"pid {os.getpid()}")
+        lock.flush()
+        try:
+            prepare(directory)
+            yield
+        finally:
+            lock.truncate(0)
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def written(directory: Path) -> list[str]:
+    """The report files present in the folder, in `OWN_FILES` order."""
+    return [name for name in OWN_FILES if (directory / name).is_file()]
 
 
 def prepare(directory: Path) -> None:
     """Create the folder, and remove what an earlier run left in it (only files a run writes)."""
     directory.mkdir(parents=True, exist_ok=True)
-    for name in (*OWN_FILES, ".warnings.jsonl", ".created.jsonl"):  # and the hooks' scratch files
+    for name in (*OWN_FILES, ".warnings.jsonl", ".created.jsonl"):  # and scratch files of earlier versions
         (directory / name).unlink(missing_ok=True)
     cache = directory / SCHEMATHESIS_CACHE
     if cache.is_dir():
@@ -59,8 +93,11 @@ def write(report: ContractReport, redact: Redactor) -> None:
 def summary(report: ContractReport) -> dict[str, object]:
     return {
         "base_url": report.base_url,
+        "target": report.target,
+        "mode": report.mode,
         "outcome": report.outcome.name.lower(),
-        "exit_code": int(report.outcome),
+        "exit_code": report.exit_code,
+        "interrupted": report.interrupted,
         "reason": report.reason,
         "seed": report.options.seed,
         "safe": report.options.safe,
@@ -75,6 +112,7 @@ def summary(report: ContractReport) -> dict[str, object]:
         "cases": None if report.schemathesis is None else report.schemathesis.cases,
         "warnings": report.warnings,
         "seconds": round(report.seconds, 2),
+        "created": report.created,
         "left_running": report.left_running,
         "properties": {
             result.name: {
@@ -94,10 +132,11 @@ def summary(report: ContractReport) -> dict[str, object]:
 def _semantics_junit(report: ContractReport, path: Path) -> None:
     results = list(report.properties)
     suite = ET.Element("testsuite", name="ftjobs-contract-semantics", tests=str(len(results)))
+    suite.set("time", f"{report.seconds:.3f}")
     suite.set("failures", str(sum(1 for result in results if result.status == "failed")))
     suite.set("skipped", str(sum(1 for result in results if result.status == "skipped")))
     for result in results:
-        case = ET.SubElement(suite, "testcase", classname="semantics", name=result.name)
+        case = ET.SubElement(suite, "testcase", classname="semantics", name=result.name, time=f"{result.seconds:.3f}")
         if result.status == "skipped":
             ET.SubElement(case, "skipped", message=result.skipped or "not reached")
         for finding in result.findings:

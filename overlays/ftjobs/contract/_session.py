@@ -16,8 +16,10 @@ import httpx
 
 from ftjobs._spec import schema_validator
 from ftjobs.contract._common import CouldNotTest, Exchange, PropertyResult, json_or_none
+from ftjobs.contract._guard import Guard, usable_id
 
 TERMINAL = frozenset({"succeeded", "failed", "cancelled"})
+PRE_RUNNING = frozenset({"created", "pending", "validating_files", "queued"})
 REFUSALS = frozenset({400, 409})
 FIRST_POLL = 0.05
 UNANSWERED_LIMIT = 3  # requests without an answer before the run stops
@@ -40,31 +42,50 @@ def schema_errors(name: str, body: Any) -> list[str]:
 
 @dataclass
 class Session:
-    """A live server, the credentials, and the jobs this run created."""
+    """A live server, the credentials, and (through the guard its client sends by) the jobs this run created."""
 
     base_url: str
     headers: dict[str, str]  # every header a request carries: the credentials and --header ones
     auth_header: dict[str, str]  # the credentials alone
-    http: httpx.Client
+    http: httpx.Client  # sends through the run's GuardedTransport
+    guard: Guard
     wait_timeout: float
     poll_interval: float
     deadline: float  # time.monotonic() by which the whole run must end
     progress: Callable[[str], None] = lambda line: None
-    created: list[str] = field(default_factory=list)
     paused_by_us: str | None = None  # a --pause-job job, resumed on every way out
+    left_paused: str | None = None  # that job, when the clean-up could not resume it
     last: Exchange | None = None  # the latest exchange: what a finding about a later read shows
     unanswered: int = 0  # requests that got no answer so far
+    last_sent: float = 0.0  # time.monotonic() when the latest request was sent
+    created_at: dict[str, float] = field(default_factory=dict)  # scenario creates: when each answered
+    _pre_running: dict[str, float] = field(default_factory=dict)  # job → latest age at which it read pre-running
+    _start_bounds: dict[str, float] = field(default_factory=dict)  # job → it started no sooner than this age
+
+    def earliest_start(self) -> float | None:
+        """The soonest after its create that a job of this server was still not running, among jobs later
+        seen running: no job of this server is known to have started sooner (None before any job ran)."""
+        return min(self._start_bounds.values(), default=None)
+
+    @property
+    def created(self) -> list[str]:
+        """The jobs this run's creates made (schemathesis' and the scenarios'), as the guard saw them answered."""
+        return list(self.guard.own)
 
     def call(self, method: str, path: str, *, headers: dict[str, str] | None = None, **kwargs: Any) -> Exchange:
         self.check_time()
         request = self.http.build_request(
             method, self.base_url + path, headers=self.headers if headers is None else headers, **kwargs
         )
+        self.last_sent = time.monotonic()
         try:
             response = self.http.send(request)
             response.read()
-        except httpx.TimeoutException as error:
-            self.last = Exchange(request, None, f"no answer within the request timeout ({type(error).__name__})")
+        except (httpx.ReadTimeout, httpx.WriteTimeout, httpx.PoolTimeout):
+            timeout = self.http.timeout.read
+            self.last = Exchange(request, None, f"no answer within {timeout:g} s (--request-timeout)", timed_out=True)
+        except httpx.ConnectTimeout:
+            self.last = Exchange(request, None, f"no connection within {self.http.timeout.connect:g} s")
         except httpx.HTTPError as error:
             self.last = Exchange(request, None, f"{type(error).__name__}: {error}")
         else:
@@ -126,7 +147,14 @@ class Session:
         return True
 
     def read(self, result: PropertyResult, job_id: str) -> dict[str, Any]:
-        return self.expect_job(result, self.call("GET", f"/fine_tuning/jobs/{job_id}"), job_id)
+        job = self.expect_job(result, self.call("GET", f"/fine_tuning/jobs/{job_id}"), job_id)
+        if job_id in self.created_at:
+            age = self.last_sent - self.created_at[job_id]
+            if job["status"] in PRE_RUNNING:
+                self._pre_running[job_id] = age
+            elif job["status"] == "running" and job_id in self._pre_running:
+                self._start_bounds.setdefault(job_id, self._pre_running[job_id])
+        return job
 
     def statuses_in_events(self, job_id: str, after: str | None) -> set[str]:
         """The statuses the job's events (`data.status`, where a server sends it) name, newer than the newest
@@ -185,10 +213,10 @@ class Session:
     def create(self, result: PropertyResult, model: str, training_file: str) -> str:
         """Create a job and remember it for cancelling; a refusal means the run cannot test what needs one."""
         body = {"model": model, "training_file": training_file, "suffix": "ftjobs-contract"}
-        exchange = self.call("POST", "/fine_tuning/jobs", json=body)
+        exchange = self.call("POST", "/fine_tuning/jobs", json=body)  # the guard records the job it made
         answer = exchange.body()
-        if isinstance(answer, dict) and isinstance(answer.get("id"), str) and exchange.status == 200:
-            self.created.append(answer["id"])  # before any check: whatever it looks like, it gets cancelled
+        if isinstance(answer, dict) and isinstance(answer.get("id"), str):
+            self.created_at[answer["id"]] = time.monotonic()
         if exchange.status in (400, 404, 422):
             raise CouldNotTest(
                 f"the server refused to create a job ({exchange.status}) with --model {model} and --training-file "
@@ -197,4 +225,8 @@ class Session:
                 exchange,
                 fatal=False,
             )
-        return str(self.expect_job(result, exchange, None)["id"])
+        job_id = self.expect_job(result, exchange, None)["id"]
+        if not usable_id(job_id):
+            result.fail(f"the created job's id {job_id!r} cannot name it in a path", exchange)
+            raise Stop
+        return str(job_id)
