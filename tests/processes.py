@@ -17,11 +17,13 @@ from typing import IO
 
 
 @contextmanager
-def process_group(command: Sequence[str], *, cwd: Path, output: IO[str] | int) -> Iterator[subprocess.Popen[str]]:
+def process_group(
+    command: Sequence[str], *, cwd: Path, output: IO[str] | int, env: dict[str, str] | None = None
+) -> Iterator[subprocess.Popen[str]]:
     """Start `command` as the leader of a new process group; on exit (success, failure, Ctrl-C) stop the group:
     SIGTERM, then SIGKILL for whatever is left after two seconds."""
     process = subprocess.Popen(  # noqa: S603 -- the tests' own commands
-        list(command), cwd=cwd, stdout=output, stderr=subprocess.STDOUT, text=True, start_new_session=True
+        list(command), cwd=cwd, stdout=output, stderr=subprocess.STDOUT, text=True, start_new_session=True, env=env
     )
     try:
         yield process

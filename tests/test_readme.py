@@ -25,17 +25,18 @@ def test_readme_has_runnable_snippets() -> None:
 
 
 def test_readme_snippets_run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    """Every marked snippet runs without error, with the environment pointing at a live reference server."""
+    """Every marked snippet runs without error, each on its own against a fresh, empty reference server that the
+    environment points at (as README tells a reader to set it up)."""
     real_sleep = time.sleep
     monkeypatch.setattr(time, "sleep", lambda seconds: real_sleep(min(seconds, 0.02)))
-    store = JobStore(timings=Timings(validating_files=0.0, queued=0.0, running=3.0))
-    with live_server(store) as server:
-        monkeypatch.setenv("OPENAI_API_KEY", server.api_key)
-        monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
-        monkeypatch.setenv("AZURE_OPENAI_ENDPOINT", server.azure_endpoint)
-        monkeypatch.setenv("AZURE_OPENAI_API_KEY", server.api_key)
-        monkeypatch.setenv("ENTRA_TOKEN", server.api_key)
-        for code in snippets():
+    for code in snippets():
+        store = JobStore(timings=Timings(validating_files=0.0, queued=0.0, running=3.0))
+        with live_server(store) as server:
+            monkeypatch.setenv("OPENAI_API_KEY", server.api_key)
+            monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+            monkeypatch.setenv("AZURE_OPENAI_ENDPOINT", server.azure_endpoint)
+            monkeypatch.setenv("AZURE_OPENAI_API_KEY", server.api_key)
+            monkeypatch.setenv("ENTRA_TOKEN", server.api_key)
             namespace: dict[str, Any] = {"__name__": "readme"}  # each snippet on its own, as a reader copies it
             exec(compile(code, "README.md", "exec"), namespace)  # noqa: S102 -- our own README
             fixture_example = namespace.pop("test_my_pause_logic", None)

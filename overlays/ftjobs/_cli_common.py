@@ -7,11 +7,14 @@ Exit codes: 0 done; 1 a call failed, or the job ended (or timed out) in a status
 
 from __future__ import annotations
 
+import _thread
 import difflib
 import json
 import logging
 import os
+import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -27,13 +30,15 @@ if TYPE_CHECKING:
     from ftjobs import APIError, Client, FineTuningJob
 
 F = TypeVar("F", bound=Callable[..., Any])
+DEFAULT_REQUEST_TIMEOUT = 20.0  # seconds a person waits for one answer before the command says so
 SHARED_OPTIONS_HELP = """\b
 Every job command also takes:
   --base-url URL        API base URL (env OPENAI_BASE_URL), e.g. http://127.0.0.1:8000/v1
   --api-key KEY         else OPENAI_API_KEY / AZURE_OPENAI_API_KEY, else a prompt
   --azure-endpoint URL  Azure OpenAI endpoint (env AZURE_OPENAI_ENDPOINT)
-  --api-version V       Azure api-version (v1 or preview)
-  --json                print the server's JSON exactly as received
+  --api-version V       Azure api-version: v1, preview, or dated (2025-04-01-preview)
+  --request-timeout S   seconds to wait for each answer (default 20; env FTJOBS_REQUEST_TIMEOUT)
+  --json                print what the server sent (a list: its items), not the table
   -v, --verbose         log each HTTP exchange and each retry to stderr
 """
 
@@ -64,6 +69,20 @@ class Interrupted(Exception):
     """What a Ctrl-C interrupted, in words (`the job was not changed`, or what to check)."""
 
 
+class Refused(Exception):
+    """The server refused what the command asked, in one line that says what to do instead (exit 1)."""
+
+
+@contextmanager
+def waiting_after(job_id: str, done: str) -> Iterator[None]:
+    """A wait that follows a change the server accepted: Ctrl-C then says what is true (`done`), not "may or may
+    not have reached the server"."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        raise Interrupted(f"interrupted the wait; {done}: check with `ftjobs status {job_id}`") from None
+
+
 def api_command(action: str) -> Callable[[F], F]:
     """Add the connection options to a command; turn ftjobs errors into one line and an exit code.
 
@@ -82,8 +101,21 @@ def api_command(action: str) -> Callable[[F], F]:
                 envvar="AZURE_OPENAI_ENDPOINT",
                 help="Azure OpenAI endpoint (env AZURE_OPENAI_ENDPOINT).",
             ),
-            click.option("--api-version", help="Azure `api-version` query parameter (v1 or preview)."),
-            click.option("--json", "as_json", is_flag=True, help="Print the server's JSON exactly as received."),
+            click.option(
+                "--api-version",
+                help="Azure `api-version`: v1, preview, or a dated version such as 2025-04-01-preview.",
+            ),
+            click.option(
+                "--request-timeout",
+                type=click.FloatRange(min=0.1),
+                default=DEFAULT_REQUEST_TIMEOUT,
+                show_default=True,
+                envvar="FTJOBS_REQUEST_TIMEOUT",
+                help="Seconds to wait for each answer (a failed attempt is retried twice).",
+            ),
+            click.option(
+                "--json", "as_json", is_flag=True, help="Print what the server sent (a list: its items) as JSON."
+            ),
             click.option("-v", "--verbose", is_flag=True, help="Log each HTTP exchange and retry to stderr."),
         ]
 
@@ -96,9 +128,20 @@ def api_command(action: str) -> Callable[[F], F]:
             base_url = kwargs.pop("base_url")
             try:
                 with _session(
-                    base_url, kwargs.pop("api_key"), kwargs.pop("azure_endpoint"), kwargs.pop("api_version"), as_json
+                    base_url,
+                    kwargs.pop("api_key"),
+                    kwargs.pop("azure_endpoint"),
+                    kwargs.pop("api_version"),
+                    as_json,
+                    kwargs.pop("request_timeout"),
                 ) as session:
                     function(session, **kwargs)
+            except Refused as refused:
+                click.echo(f"ftjobs: {refused}", err=True)
+                sys.exit(1)
+            except Interrupted as stopped:
+                click.echo(f"ftjobs: {stopped}", err=True)
+                sys.exit(130)
             except KeyboardInterrupt:
                 job_id = kwargs.get("job_id")
                 command = click.get_current_context().info_name or function.__name__
@@ -179,7 +222,8 @@ def _reason(error: APIError) -> str:
     text = f"{type(cause).__name__}: {cause}" if cause is not None else error.message
     lowered = text.lower()
     if isinstance(error, APITimeoutError) or "timeout" in lowered:
-        return "no answer in time (timeout)"
+        read = (error.request.extensions.get("timeout") or {}).get("read")
+        return f"no answer within {read:g} s (--request-timeout)" if read else "no answer in time (timeout)"
     if "name or service not known" in lowered or "nodename nor servname" in lowered or "name resolution" in lowered:
         return "the host name could not be resolved"
     if "ssl" in lowered or "certificate" in lowered or "tls" in lowered:
@@ -191,15 +235,25 @@ def _reason(error: APIError) -> str:
 
 @contextmanager
 def _session(
-    base_url: str | None, api_key: str | None, azure_endpoint: str | None, api_version: str | None, as_json: bool
+    base_url: str | None,
+    api_key: str | None,
+    azure_endpoint: str | None,
+    api_version: str | None,
+    as_json: bool,
+    request_timeout: float = 20.0,
 ) -> Iterator[Session]:
     import httpx
 
     from ftjobs import Client
 
-    for name, url in (("--base-url", base_url), ("--azure-endpoint", azure_endpoint)):
+    for name, env, url in (
+        ("base_url", "OPENAI_BASE_URL", base_url),
+        ("azure_endpoint", "AZURE_OPENAI_ENDPOINT", azure_endpoint),
+    ):
         if url is not None and (httpx.URL(url).scheme not in ("http", "https") or not httpx.URL(url).host):
-            raise click.UsageError(f"{name} must be an http(s) URL, e.g. http://127.0.0.1:8000/v1 (got {url!r})")
+            raise click.UsageError(
+                f"{_given_as(name, env)} must be an http(s) URL, e.g. http://127.0.0.1:8000/v1 (got {url!r})"
+            )
     azure = bool(azure_endpoint) and not base_url
     if api_key is None:
         api_key = os.environ.get("AZURE_OPENAI_API_KEY" if azure else "OPENAI_API_KEY") or os.environ.get(
@@ -216,7 +270,8 @@ def _session(
         if response.is_success:
             answers.append(response)
 
-    http = httpx.Client(timeout=httpx.Timeout(600.0, connect=5.0), event_hooks={"response": [keep]})
+    timeout = httpx.Timeout(request_timeout, connect=min(5.0, request_timeout))
+    http = httpx.Client(timeout=timeout, event_hooks={"response": [keep]})
     with (
         http,
         Client(
@@ -228,6 +283,15 @@ def _session(
         ) as client,
     ):
         yield Session(client, answers, as_json)
+
+
+def _given_as(parameter: str, env: str) -> str:
+    """How the user gave an option's value: the environment variable's name, or the option's."""
+    from click.core import ParameterSource
+
+    context = click.get_current_context(silent=True)
+    source = context.get_parameter_source(parameter) if context is not None else None
+    return env if source is ParameterSource.ENVIRONMENT else "--" + parameter.replace("_", "-")
 
 
 def _interactive() -> bool:
@@ -251,6 +315,13 @@ def known_statuses() -> tuple[str, ...]:
         (part["enum"] for part in schema.get("anyOf", []) + schema.get("oneOf", []) if "enum" in part), []
     )
     return tuple(enum)
+
+
+def complete_statuses(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    """Shell completion of a comma-separated status list: the contract's statuses that fit the last item."""
+    done, _, last = incomplete.rpartition(",")
+    prefix = f"{done}," if done else ""
+    return [prefix + status for status in known_statuses() if status.startswith(last.lower())]
 
 
 def statuses(value: str) -> frozenset[str]:
@@ -294,7 +365,11 @@ def line(job: FineTuningJob) -> str:
 
 
 class _Elapsed:
-    """A status line whose elapsed time is computed when drawn (so the spinner keeps it current)."""
+    """A status line whose elapsed time is computed when drawn (so the spinner keeps it current).
+
+    Drawn as one unpadded line: a line padded to the terminal's width would put the cursor at its last column,
+    where the terminal's `^C` echo wraps, and the clean-up would then erase the wrong row.
+    """
 
     def __init__(self, job_id: str, until: frozenset[str]) -> None:
         self.job_id = job_id
@@ -302,15 +377,79 @@ class _Elapsed:
         self.status = "…"
         self.started = time.monotonic()
         self.outage = ""
+        self.spinner: Any = None  # a rich Spinner, made when the line is first drawn on a terminal
 
-    def __rich__(self) -> str:
+    def __str__(self) -> str:
         note = f"  ({self.outage})" if self.outage else ""
         return f"{self.job_id}  {self.status}  waiting for {self.until}  {time.monotonic() - self.started:.0f}s{note}"
+
+    def __rich__(self) -> Any:
+        from rich.spinner import Spinner
+        from rich.text import Text
+
+        if self.spinner is None:
+            self.spinner = Spinner("dots")
+        frame = self.spinner.render(time.monotonic())
+        return Text.assemble(frame, " ", str(self), no_wrap=True, overflow="ellipsis")
+
+
+@contextmanager
+def _ctrl_c_delivered() -> Iterator[None]:
+    """While waiting, a Ctrl-C always ends the wait. Python drops a KeyboardInterrupt that lands inside a finalizer
+    ("Exception ignored in: …", seen under load); until the wait is over, a press is delivered again."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    pressed: list[float] = []
+    over = threading.Event()
+
+    def press(signum: int, frame: object) -> None:
+        pressed.append(time.monotonic())
+        raise KeyboardInterrupt
+
+    def deliver_again() -> None:
+        while not over.wait(0.3):
+            if pressed and time.monotonic() - pressed[-1] >= 0.3:
+                _thread.interrupt_main(signal.SIGINT)
+
+    previous = signal.signal(signal.SIGINT, press)
+    helper = threading.Thread(target=deliver_again, name="ftjobs-ctrl-c", daemon=True)
+    helper.start()
+    try:
+        yield
+    finally:
+        over.set()
+        signal.signal(signal.SIGINT, previous)
+
+
+@contextmanager
+def _ctrl_c_not_echoed() -> Iterator[None]:
+    """While a live line is shown, the terminal does not echo `^C` (which would move the cursor off the line)."""
+    try:
+        import termios
+
+        fd = sys.stdin.fileno()
+        saved = termios.tcgetattr(fd)
+    except (ImportError, OSError, ValueError, AttributeError):
+        yield
+        return
+    quiet = list(saved)
+    quiet[3] &= ~termios.ECHOCTL
+    termios.tcsetattr(fd, termios.TCSANOW, quiet)
+    try:
+        yield
+    finally:
+        termios.tcsetattr(fd, termios.TCSANOW, saved)
 
 
 def wait(session: Session, job_id: str, until: frozenset[str], timeout: float, poll_interval: float) -> FineTuningJob:
     """Wait with a live status line on a terminal, or a plain line per change when piped; outages are ridden out
     (a notice when one starts and when it ends)."""
+    with _ctrl_c_delivered():
+        return _wait(session, job_id, until, timeout, poll_interval)
+
+
+def _wait(session: Session, job_id: str, until: frozenset[str], timeout: float, poll_interval: float) -> FineTuningJob:
     status_line = _Elapsed(job_id, until)
 
     def outage(error: Exception | None) -> None:
@@ -332,9 +471,11 @@ def wait(session: Session, job_id: str, until: frozenset[str], timeout: float, p
             job_id, until=until, timeout=timeout, poll_interval=poll_interval, on_update=report, on_outage=outage
         )
     from rich.console import Console
+    from rich.live import Live
 
     console = Console(stderr=True)
-    with console.status(status_line, spinner="dots"):  # transient: cleared on every way out, Ctrl-C included
+    # transient: cleared on every way out, Ctrl-C included
+    with _ctrl_c_not_echoed(), Live(status_line, console=console, transient=True, refresh_per_second=12.5):
 
         def update(job: FineTuningJob) -> None:
             status_line.status = str(job.status)

@@ -12,12 +12,15 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ftjobs._cli_common import (
+    Refused,
     Session,
     api_command,
+    complete_statuses,
     line,
     show,
     statuses,
     wait,
+    waiting_after,
     when,
     with_wait_options,
 )
@@ -66,6 +69,30 @@ def _number(value: str, kind: type[int] | type[float]) -> int | float | str:
         raise click.BadParameter(f"expected a number or auto, got {value!r}") from None
 
 
+PRE_RUNNING = frozenset({"created", "pending", "validating_files", "queued"})
+
+
+def _transition(session: Session, job_id: str, action: str, goal: frozenset[str] | None) -> FineTuningJob:
+    """Pause or resume. Refused because the job is already where `goal` (with --wait) wants it: that job, and a
+    note; refused because a pause came before the job runs: the refusal, with what to do instead."""
+    from ftjobs import BadRequestError, ConflictError
+
+    jobs = session.client.fine_tuning.jobs
+    try:
+        return jobs.pause(job_id) if action == "pause" else jobs.resume(job_id)
+    except (BadRequestError, ConflictError) as refused:
+        job = jobs.retrieve(job_id)
+        if goal is not None and job.status in goal:
+            click.echo(f"ftjobs: {job_id} is already {job.status}; nothing to {action}", err=True)
+            return job
+        if action == "pause" and job.status in PRE_RUNNING:
+            raise Refused(
+                f"{refused.status_code} {refused.message} — {job_id} is {job.status}: a job can be paused only "
+                f"while running (wait for it: ftjobs wait {job_id} --until running)"
+            ) from None
+        raise
+
+
 def register(main: click.Group) -> None:
     """Add the job commands to the `ftjobs` group."""
 
@@ -87,7 +114,13 @@ def register(main: click.Group) -> None:
     )
     @click.option("--metadata", multiple=True, callback=_metadata, metavar="KEY=VALUE", help="Repeatable.")
     @click.option("--wait", "wait_", is_flag=True, help="Then wait until the job reaches --until.")
-    @click.option("--until", default="succeeded", show_default=True, help="With --wait: statuses, comma-separated.")
+    @click.option(
+        "--until",
+        default="succeeded",
+        show_default=True,
+        shell_complete=complete_statuses,
+        help="With --wait: statuses, comma-separated.",
+    )
     @with_wait_options
     @api_command("create")
     def create(
@@ -126,7 +159,9 @@ def register(main: click.Group) -> None:
             arguments["metadata"] = metadata
         job = session.client.fine_tuning.jobs.create(model=model, training_file=training_file, **arguments)
         if wanted is not None and job.status not in wanted:
-            job = wait(session, job.id, wanted, timeout, poll_interval)
+            click.echo(f"created {job.id}; waiting for {', '.join(sorted(wanted))}", err=True)
+            with waiting_after(job.id, f"job {job.id} was created and goes on"):
+                job = wait(session, job.id, wanted, timeout, poll_interval)
         show(session, job, line)
 
     @main.command()
@@ -136,9 +171,10 @@ def register(main: click.Group) -> None:
     @api_command("pause")
     def pause(session: Session, job_id: str, wait_: bool, timeout: float, poll_interval: float) -> None:
         """Pause a running job."""
-        job = session.client.fine_tuning.jobs.pause(job_id)
+        job = _transition(session, job_id, "pause", frozenset({"paused"}) if wait_ else None)
         if wait_ and job.status != "paused":
-            job = wait(session, job_id, frozenset({"paused"}), timeout, poll_interval)
+            with waiting_after(job_id, f"the pause of {job_id} was accepted"):
+                job = wait(session, job_id, frozenset({"paused"}), timeout, poll_interval)
         show(session, job, line)
 
     @main.command()
@@ -148,9 +184,10 @@ def register(main: click.Group) -> None:
     @api_command("resume")
     def resume(session: Session, job_id: str, wait_: bool, timeout: float, poll_interval: float) -> None:
         """Resume a paused job."""
-        job = session.client.fine_tuning.jobs.resume(job_id)
+        job = _transition(session, job_id, "resume", frozenset({"running"}) if wait_ else None)
         if wait_ and job.status != "running":
-            job = wait(session, job_id, frozenset({"running"}), timeout, poll_interval)
+            with waiting_after(job_id, f"the resume of {job_id} was accepted"):
+                job = wait(session, job_id, frozenset({"running"}), timeout, poll_interval)
         show(session, job, line)
 
     @main.command()
@@ -169,7 +206,12 @@ def register(main: click.Group) -> None:
 
     @main.command(name="list")
     @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="How many jobs to show.")
-    @click.option("--status", "status_", help="Only jobs in this status (or these, comma-separated).")
+    @click.option(
+        "--status",
+        "status_",
+        shell_complete=complete_statuses,
+        help="Only jobs in this status (or these, comma-separated).",
+    )
     @api_command("read")
     def list_jobs(session: Session, limit: int, status_: str | None) -> None:
         """List jobs, newest first."""
@@ -236,10 +278,19 @@ def register(main: click.Group) -> None:
 
     @main.command(name="wait")
     @click.argument("job_id")
-    @click.option("--until", "until", required=True, help="Wanted statuses, comma-separated (e.g. paused,running).")
+    @click.option(
+        "--until",
+        "until",
+        required=True,
+        shell_complete=complete_statuses,
+        help="Wanted statuses, comma-separated (e.g. paused,running).",
+    )
     @with_wait_options
     @api_command("read")
     def wait_command(session: Session, job_id: str, until: str, timeout: float, poll_interval: float) -> None:
-        """Wait until the job reaches one of the wanted statuses (exit 1 if it ends otherwise)."""
+        """Wait until the job reaches a wanted status.
+
+        Exit 1 if it ends in another status first, or when --timeout passes.
+        """
         job = wait(session, job_id, statuses(until), timeout, poll_interval)
         show(session, job, line)

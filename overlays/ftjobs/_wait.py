@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import httpx
 
 from ftjobs._exceptions import JobEndedError, JobWaitTimeout
+from ftjobs._response import Options
 
 if TYPE_CHECKING:
     from ftjobs._models import FineTuningJob
@@ -40,6 +41,19 @@ class Waiter:
         self.on_outage = on_outage
         self.down: Exception | None = None  # the failure that started the current outage
 
+    def poll_options(self, configured: httpx.Timeout) -> Options:
+        """One poll's request options: the client's timeout, cut to what is left of the wait, so that a server
+        that accepts connections and never answers cannot hold the wait past `timeout`."""
+        left = max(0.05, self.deadline - time.monotonic())
+        return Options(
+            timeout=httpx.Timeout(
+                connect=min(configured.connect or left, left),
+                read=min(configured.read or left, left),
+                write=min(configured.write or left, left),
+                pool=min(configured.pool or left, left),
+            )
+        )
+
     def unreachable(self, error: Exception) -> float:
         """The server failed to answer (after the call's retries): the seconds until the next poll, or raise."""
         if self.down is None:
@@ -50,7 +64,7 @@ class Waiter:
         remaining = self.deadline - time.monotonic()
         if remaining <= 0:
             raise JobWaitTimeout(
-                f"job {self.job_id}: the server did not answer for the rest of the {self.timeout:g} s wait", None
+                f"job {self.job_id}: no answer from the server within the {self.timeout:g} s wait (--timeout)", None
             ) from error
         return min(self.poll_interval or 1.0, remaining)
 
@@ -69,7 +83,8 @@ class Waiter:
         if job.status in self.wanted:
             return None
         if job.status in TERMINAL_STATUSES:
-            raise JobEndedError(f"job {self.job_id} ended {job.status!r}, not {sorted(self.wanted)}", job)
+            wanted = " or ".join(sorted(self.wanted))
+            raise JobEndedError(f"job {self.job_id} ended {job.status!r}, not {wanted}", job)
         remaining = self.deadline - time.monotonic()
         if remaining <= 0:
             raise JobWaitTimeout(f"job {self.job_id} still {job.status!r} after {self.timeout:g} s", job)

@@ -10,7 +10,9 @@
     openai SDK or from ftjobs, talks to it.
 - `ftjobs_client`: an `ftjobs.Client` for that server (no retries, so failures show at once).
 
-The server's dependencies load only when a test asks for the fixture.
+Every pytest run in an environment that has ftjobs imports this module (that is what a `pytest11` entry point
+does), with or without the `server` extra: so it imports nothing but pytest here. The server's dependencies
+load only when a test asks for the fixture, and a missing one fails that test alone, naming the install.
 """
 
 from __future__ import annotations
@@ -25,10 +27,19 @@ if TYPE_CHECKING:
     from ftjobs.testing._live import LiveServer
 
 
+SERVER_EXTRA = (
+    "the ftjobs_server fixture needs the reference server's dependencies ({missing}): install ftjobs with its "
+    "server extra, e.g. pip install '/path/to/ftjobs-checkout[server]' (or pip install starlette uvicorn)"
+)
+
+
 @pytest.fixture
 def ftjobs_server() -> Iterator[LiveServer]:
     """A live reference server on 127.0.0.1 (see `ftjobs.testing.LiveServer`)."""
-    from ftjobs.testing import JobStore, Timings, live_server
+    try:
+        from ftjobs.testing import JobStore, Timings, live_server
+    except ImportError as missing:
+        pytest.fail(SERVER_EXTRA.format(missing=missing.name or missing), pytrace=False)
 
     with live_server(JobStore(timings=Timings(validating_files=0.05, queued=0.05, running=2.0))) as server:
         yield server

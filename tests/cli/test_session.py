@@ -9,8 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ftjobs.testing import JobStore, Timings, live_server
+from ftjobs.testing import Timings
 from tests.conftest import ROOT
+from tests.servers import request_driven_server
 
 # What differs between runs: job ids, request ids, dates, elapsed seconds, the job id's tail in model names.
 VARIABLE = [
@@ -49,7 +50,9 @@ def test_readme_session_prints_what_readme_shows(tmp_path: Path) -> None:
     steps = _session()
     assert steps[0][0].startswith("export OPENAI_BASE_URL=")
     assert any(command.startswith("JOB=$(ftjobs create") for command, _ in steps)
-    with live_server(JobStore(timings=Timings.from_step(1.0))) as server:
+    # Each request moves the clock on half a step, as the session's 0.5 s polls would: the statuses it shows depend
+    # on how many requests came before, not on how busy the machine is.
+    with request_driven_server(0.5, Timings.from_step(1.0)) as server:
         script = []
         for index, (command, _) in enumerate(steps):
             script.append(f"echo '@@ {index}'")

@@ -5,11 +5,14 @@ from __future__ import annotations
 import os
 import pty
 import select
+import shutil
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+import pytest
 
 from ftjobs.testing import JobStore, Timings, live_server
 
@@ -88,3 +91,48 @@ def test_ctrl_c_while_waiting_clears_the_line_and_exits_130() -> None:
     assert "Traceback" not in screen
     assert "\x1b[2K" in screen or "\r" in screen  # the live line is erased before the message
     assert status == "running"
+
+
+def test_ctrl_c_at_the_terminals_full_width_leaves_no_live_line(tmp_path: Path) -> None:
+    """In tmux at 160 columns, Ctrl-C during a wait: the screen keeps no trace of the live line (it is not padded
+    to the width, and `^C` is not echoed, so the clean-up erases the right row), then the one-line message."""
+    tmux = shutil.which("tmux")
+    if tmux is None:
+        pytest.skip("tmux is not installed (apt-get install tmux)")
+    socket = str(tmp_path / "tmux.socket")
+
+    def screen() -> str:
+        shown = subprocess.run(  # noqa: S603 -- tmux, our socket
+            [tmux, "-S", socket, "capture-pane", "-p", "-t", "t"], capture_output=True, text=True, check=False
+        )
+        return shown.stdout
+
+    def until(text: str) -> str:
+        deadline = time.monotonic() + 30
+        while text not in (shown := screen()) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return shown
+
+    with live_server(JobStore(timings=Timings(validating_files=0.0, queued=0.0, running=600.0))) as server:
+        job_id = str(server.store.create({"model": "gpt-4o-mini", "training_file": "file-abc"})["id"])
+        ftjobs = Path(sys.executable).parent / "ftjobs"
+        typed = f"{ftjobs} wait {job_id} --until paused"
+        environment = [f"OPENAI_API_KEY={server.api_key}", f"OPENAI_BASE_URL={server.base_url}", "TERM=xterm"]
+        environment.append("PS1=prompt> ")
+        start = [tmux, "-S", socket, "new-session", "-d", "-s", "t", "-x", "160", "-y", "20"]
+        subprocess.run([*start, "env", *environment, "bash", "--norc", "-i"], check=True)  # noqa: S603
+        try:
+            until("prompt>")  # a person's shell, which gives the command the terminal's foreground
+            keys = [tmux, "-S", socket, "send-keys", "-t", "t"]
+            subprocess.run([*keys, typed, "Enter"], check=True)  # noqa: S603
+            assert "waiting for paused" in until("waiting for paused")
+            subprocess.run([*keys, "C-c"], check=True)  # noqa: S603
+            until("no job was changed")
+            subprocess.run([*keys, "echo EXIT=$?", "Enter"], check=True)  # noqa: S603
+            shown = until("EXIT=1")
+        finally:
+            subprocess.run([tmux, "-S", socket, "kill-server"], check=False)  # noqa: S603
+    assert "EXIT=130" in shown, shown
+    assert f"ftjobs: interrupted wait of {job_id}; no job was changed" in shown
+    assert "waiting for paused" not in shown.replace(typed, "")
+    assert "^C" not in shown

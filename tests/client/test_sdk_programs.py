@@ -20,8 +20,9 @@ from typing import Any
 
 import pytest
 
-from ftjobs.testing import JobStore, LiveServer, Timings, live_server
+from ftjobs.testing import LiveServer, Timings
 from tests.conftest import ENVIRONMENT, ROOT
+from tests.servers import request_driven_server
 
 PROGRAMS = sorted((ROOT / "tests" / "sdk_programs").glob("p*.py"))
 IDS = re.compile(r"\b(?:ftjob|ftevent|ftckpt|req)[-_][A-Za-z0-9]{6,}|\bfile-[A-Za-z0-9]{24}\b")
@@ -117,12 +118,13 @@ def _run(source: str, server: LiveServer, extra: dict[str, str], tmp_path: Path,
     return done.returncode, done.stdout, done.stderr
 
 
+STEP = 0.05  # simulated seconds each request moves the server's clock on (see tests/servers.py)
+TIMINGS = Timings(validating_files=0.05, queued=0.05, running=1.0)
+
+
 @pytest.fixture
 def fresh_server() -> Any:
-    def start() -> Any:
-        return live_server(JobStore(timings=Timings(validating_files=0.05, queued=0.05, running=1.0)))
-
-    return start
+    return lambda: request_driven_server(STEP, TIMINGS)
 
 
 @pytest.mark.parametrize("program", PROGRAMS, ids=[program.stem for program in PROGRAMS])

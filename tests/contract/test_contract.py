@@ -9,6 +9,10 @@ import pytest
 from ftjobs.contract import ContractOptions, Outcome, run_contract
 from ftjobs.testing import contract_server
 
+# These runs share one report folder (reports/, as a user's run has it): under `make test`'s two workers they
+# run on one, in turn (a second run writing the same folder at once is refused).
+pytestmark = pytest.mark.xdist_group("reports-folder")
+
 
 def test_server_conforms(contract_options: ContractOptions) -> None:
     """The whole suite passes: every schemathesis check and every semantic property the mode asks for."""

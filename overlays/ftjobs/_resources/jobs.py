@@ -221,11 +221,14 @@ class Jobs:
         connection errors, timeouts, 429 and 5xx that outlast the call's retries — is waited out until
         `timeout`; `on_outage(error)` is called when one starts, `on_outage(None)` when it ends. Raises
         `JobEndedError` as soon as the job ends in a status not wanted, `JobWaitTimeout` after `timeout`.
+        Each poll is one request (the wait itself rides out failures, so polls are not retried), bounded by
+        what is left of `timeout`: the wait never outlasts it, even against a server that never answers.
         """
         waiter = Waiter(fine_tuning_job_id, until, timeout, poll_interval, on_update, on_outage)
         while True:
             try:
-                response = self._client._request("GET", job_path(fine_tuning_job_id))
+                options = waiter.poll_options(self._client.timeout)
+                response = self._client._once("GET", job_path(fine_tuning_job_id), options=options)
             except (APIConnectionError, InternalServerError, RateLimitError) as error:
                 time.sleep(waiter.unreachable(error))
                 continue
@@ -381,7 +384,8 @@ class AsyncJobs:
         waiter = Waiter(fine_tuning_job_id, until, timeout, poll_interval, on_update, on_outage)
         while True:
             try:
-                response = await self._client._request("GET", job_path(fine_tuning_job_id))
+                options = waiter.poll_options(self._client.timeout)
+                response = await self._client._once("GET", job_path(fine_tuning_job_id), options=options)
             except (APIConnectionError, InternalServerError, RateLimitError) as error:
                 await asyncio.sleep(waiter.unreachable(error))
                 continue

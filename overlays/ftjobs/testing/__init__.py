@@ -6,7 +6,7 @@
   `httpx.ASGITransport`.
 - `live_server(...)`: the server on a loopback port in a background thread, yielding a `LiveServer`;
   `serve_app(app)` does the same for any ASGI app (a variant of the server, say).
-- The pytest fixture `ftjobs_server` (see `ftjobs.testing.pytest_plugin`).
+- The pytest fixture `ftjobs_server` (see `ftjobs.pytest_plugin`).
 
 Needs the `server` extra: `pip install 'ftjobs[server]'`.
 """
