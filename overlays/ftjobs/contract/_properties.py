@@ -20,7 +20,7 @@ PROPERTIES: dict[str, tuple[str, str]] = {
     "unknown_id_404": ("an unknown id answers 404 with the envelope on every job operation", ANY),
     "missing_credentials_401": ("a request without credentials answers 401 with the envelope", ANY),
     "wrong_credentials_401": ("a request with a wrong key answers 401 with the envelope", ANY),
-    "malformed_input_400": ("malformed input answers 400 (or 422) with the envelope", ANY),
+    "malformed_input_400": ("malformed input answers 400 with the envelope (422 is not what the contract says)", ANY),
     "reads_name_the_job": ("retrieve answers the path's job; its events and checkpoints are lists", ANY),
     "list_limit_respected": ("a page never holds more than `limit` items (jobs and events)", ANY),
     "list_has_more": ("`has_more` is true when more items exist than the page holds (jobs and events)", ANY),
