@@ -147,6 +147,9 @@ def test_guard_replaces_other_jobs_ids_in_state_changing_requests() -> None:
     assert kept("POST", "running", "pause")  # a status, not an id: never held under an id key, so kept …
     guard.record(b"<html>ftjob-in-a-page</html>", "/v1/fine_tuning/jobs/ftjob-located")
     assert not kept("POST", "ftjob-located", "cancel")  # … and a Location header counts as seen
+    assert not kept("POST", "x%2F..%2Fftjob-own-or-not", "cancel")  # an encoded slash: a decoding server reroutes it
+    merged = guard.admit("POST", httpx.URL("http://h/v1//fine_tuning/jobs/ftjob-theirs/cancel"), trusted=True)
+    assert "ftjob-theirs" not in merged.path  # doubled slashes, which a server may merge, do not hide an id
     empty = guard.admit("GET", httpx.URL("http://h/v1/fine_tuning/jobs//events"), trusted=True)
     assert "/jobs//" not in empty.path
-    assert guard.redirected == 6  # the six refused above; the empty id is replaced but is nobody's job
+    assert guard.redirected == 8  # the eight refused above; the empty id is replaced but is nobody's job

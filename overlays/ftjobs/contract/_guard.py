@@ -40,6 +40,7 @@ from ftjobs.contract._common import json_or_none
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 QUOTED = re.compile(r'"((?:[^"\\]|\\.){1,200})"')  # quoted tokens of an answer that is not JSON
 COLLECTION = "/fine_tuning/jobs"
+JOB_PREFIX = re.compile(r"/+fine_tuning/+jobs/")  # what comes before a job's id, below the base path
 # Hop-by-hop headers (RFC 9110 §7.6.1) and those the proxy sets itself.
 HOP_BY_HOP = frozenset(
     {"connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "host"}
@@ -87,12 +88,15 @@ class Guard:
 
     base_path: str  # the base URL's path, e.g. /v1 or /openai/v1
     named: dict[str, frozenset[str]] = field(default_factory=dict)  # job id → actions the user allowed
-    seen: set[str] = field(default_factory=set)  # every string of every answer, and the ids the user gave
+    seen: set[str] = field(default_factory=set)  # every id an answer held (see `record`), and the ids the user gave
     own: list[str] = field(default_factory=list)  # jobs this run's creates made, in order
     redirected: int = 0  # state-changing requests sent to an unknown id instead of someone else's job
     unanswered_creates: int = 0  # creates whose answer never came: a job they made is unknown to the run
     unusable_ids: list[str] = field(default_factory=list)  # ids in create answers that cannot name a job
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def __post_init__(self) -> None:
+        self.base_path = self.base_path.rstrip("/")
 
     def admit(self, method: str, url: httpx.URL, *, trusted: bool) -> httpx.URL:
         """The URL to send instead of `url`: the same, or with the job id replaced (see the module's rule).
@@ -100,10 +104,12 @@ class Guard:
         Jobs the user named are open only to `trusted` requests (the scenarios'), never to schemathesis'.
         """
         raw_path, _, query = url.raw_path.decode("ascii").partition("?")
-        relative = raw_path[len(self.base_path) :] if raw_path.startswith(self.base_path + "/") else None
-        if relative is None or not relative.startswith(COLLECTION + "/"):
+        # The job's place, as a server that merges doubled slashes would find it too.
+        prefix = JOB_PREFIX.match(raw_path[len(self.base_path) :]) if raw_path.startswith(self.base_path) else None
+        if prefix is None:
             return url
-        segment, slash, rest = relative[len(COLLECTION) + 1 :].partition("/")
+        after = raw_path[len(self.base_path) + prefix.end() :]
+        segment, slash, rest = after.partition("/")
         job_id = unquote(segment)
         action = rest.split("/")[0] if slash else ""
         if job_id in ("", ".", ".."):
@@ -113,14 +119,15 @@ class Guard:
         else:
             with self._lock:
                 self.redirected += 1
-        replaced = raw_path[: len(raw_path) - len(relative)] + f"{COLLECTION}/{unknown_id()}{slash}{rest}"
+        replaced = raw_path[: len(raw_path) - len(after)] + f"{unknown_id()}{slash}{rest}"
         return url.copy_with(raw_path=(replaced + (f"?{query}" if query else "")).encode("ascii"))
 
     def _may_change(self, job_id: str, action: str, trusted: bool) -> bool:
         with self._lock:
             if job_id in self.own or (trusted and action in self.named.get(job_id, frozenset())):
                 return True
-            return job_id not in self.seen and job_id not in self.named
+            # A slash inside the id (sent encoded) is routed to another id by a server that decodes it first.
+            return job_id not in self.seen and job_id not in self.named and not any(c in job_id for c in "/\\")
 
     def record(self, content: bytes, location: str | None) -> None:
         """The ids an answer holds (see `_ids`; for an answer that is not JSON, every quoted token), and a
@@ -135,9 +142,6 @@ class Guard:
             found.add(unquote(location.rstrip("/").rsplit("/", 1)[-1].partition("?")[0]))
         with self._lock:
             self.seen.update(found)
-
-    def __post_init__(self) -> None:
-        self.base_path = self.base_path.rstrip("/")
 
     def is_create(self, method: str, url: httpx.URL) -> bool:
         path = url.raw_path.decode("ascii").partition("?")[0].rstrip("/")
