@@ -60,6 +60,8 @@ def serve(host: str, port: int, api_key: str, step_seconds: float) -> None:
     except OSError as error:
         listener.close()
         raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror}") from None
+    # Listening before the lines below are printed: a client started on seeing them is queued, never refused.
+    listener.listen(2048)
     bound = listener.getsockname()[1]
     shown = f"[{host}]" if family == socket.AF_INET6 else host
     store = JobStore(timings=Timings.from_step(step_seconds))

@@ -9,7 +9,7 @@ import socket
 import sys
 from pathlib import Path
 
-from tests.conftest import ROOT
+from tests.cli.console import console_steps, normalised
 from tests.processes import process_group
 
 VARIABLE = [
@@ -23,31 +23,14 @@ VARIABLE = [
 PROGRESS = re.compile(r"^ftjob-ID  \w+  \(N?\d*\.?\d*s\)$")  # a wait's status lines: how many depends on timing
 
 
-def _steps() -> list[tuple[str, list[str]]]:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    block = re.search(r"<!-- quickstart:start -->\n```console\n(.*?)```\n<!-- quickstart:end -->", readme, re.S)
-    assert block is not None, "README has no quick start between the markers"
-    steps: list[tuple[str, list[str]]] = []
-    for line in block.group(1).splitlines():
-        if line.startswith("$ "):
-            steps.append((line[2:], []))
-        else:
-            steps[-1][1].append(line)
-    return steps
-
-
 def _normal(lines: list[str]) -> list[str]:
-    normal = []
-    for line in lines:
-        for pattern, replacement in VARIABLE:
-            line = pattern.sub(replacement, line)
-        normal.append(line.rstrip())
-    return [line for line in normal if not PROGRESS.match(re.sub(r"\(\d+\.\ds\)", "(Ns)", line))]
+    """README's variable parts named, and a wait's status lines left out (how many there are depends on timing)."""
+    return [line for line in normalised(lines, VARIABLE) if not PROGRESS.match(re.sub(r"\(\d+\.\ds\)", "(Ns)", line))]
 
 
 def test_readme_quick_start_runs_as_shown(tmp_path: Path) -> None:
     """From `ftjobs serve` on, each command prints README's lines; the server is stopped with the last line."""
-    steps = _steps()
+    steps = console_steps("quickstart")
     assert steps[0][0].startswith("python3 -m venv")
     assert steps[1][0].startswith("pip install")
     with socket.socket() as probe:

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from ftjobs.testing import Timings
-from tests.conftest import ROOT
+from tests.cli.console import console_steps, normalised
 from tests.servers import request_driven_server
 
 # What differs between runs: job ids, request ids, dates, elapsed seconds, the job id's tail in model names.
@@ -23,31 +23,9 @@ VARIABLE = [
 ]
 
 
-def _session() -> list[tuple[str, list[str]]]:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    block = re.search(r"<!-- session:start -->\n```console\n(.*?)```\n<!-- session:end -->", readme, re.S)
-    assert block is not None, "README has no session between the markers"
-    steps: list[tuple[str, list[str]]] = []
-    for line in block.group(1).splitlines():
-        if line.startswith("$ "):
-            steps.append((line[2:], []))
-        else:
-            steps[-1][1].append(line)
-    return steps
-
-
-def _normal(lines: list[str]) -> list[str]:
-    normal = []
-    for line in lines:
-        for pattern, replacement in VARIABLE:
-            line = pattern.sub(replacement, line)
-        normal.append(line.rstrip())
-    return normal
-
-
 def test_readme_session_prints_what_readme_shows(tmp_path: Path) -> None:
     """Every command of the session, run in one shell in order, prints README's lines (variable parts aside)."""
-    steps = _session()
+    steps = console_steps("session")
     assert steps[0][0].startswith("export OPENAI_BASE_URL=")
     assert any(command.startswith("JOB=$(ftjobs create") for command, _ in steps)
     # Each request moves the clock on half a step, as the session's 0.5 s polls would: the statuses it shows depend
@@ -80,4 +58,4 @@ def test_readme_session_prints_what_readme_shows(tmp_path: Path) -> None:
         else:
             printed[current].append(line)
     for index, (command, shown) in enumerate(steps):
-        assert _normal(printed.get(index, [])) == _normal(shown), f"$ {command}"
+        assert normalised(printed.get(index, []), VARIABLE) == normalised(shown, VARIABLE), f"$ {command}"
