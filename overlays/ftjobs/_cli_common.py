@@ -7,14 +7,11 @@ Exit codes: 0 done; 1 a call failed, or the job ended (or timed out) in a status
 
 from __future__ import annotations
 
-import _thread
 import difflib
 import json
 import logging
 import os
-import signal
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -394,35 +391,6 @@ class _Elapsed:
 
 
 @contextmanager
-def _ctrl_c_delivered() -> Iterator[None]:
-    """While waiting, a Ctrl-C always ends the wait. Python drops a KeyboardInterrupt that lands inside a finalizer
-    ("Exception ignored in: …", seen under load); until the wait is over, a press is delivered again."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    pressed: list[float] = []
-    over = threading.Event()
-
-    def press(signum: int, frame: object) -> None:
-        pressed.append(time.monotonic())
-        raise KeyboardInterrupt
-
-    def deliver_again() -> None:
-        while not over.wait(0.3):
-            if pressed and time.monotonic() - pressed[-1] >= 0.3:
-                _thread.interrupt_main(signal.SIGINT)
-
-    previous = signal.signal(signal.SIGINT, press)
-    helper = threading.Thread(target=deliver_again, name="ftjobs-ctrl-c", daemon=True)
-    helper.start()
-    try:
-        yield
-    finally:
-        over.set()
-        signal.signal(signal.SIGINT, previous)
-
-
-@contextmanager
 def _ctrl_c_not_echoed() -> Iterator[None]:
     """While a live line is shown, the terminal does not echo `^C` (which would move the cursor off the line)."""
     try:
@@ -445,7 +413,9 @@ def _ctrl_c_not_echoed() -> Iterator[None]:
 def wait(session: Session, job_id: str, until: frozenset[str], timeout: float, poll_interval: float) -> FineTuningJob:
     """Wait with a live status line on a terminal, or a plain line per change when piped; outages are ridden out
     (a notice when one starts and when it ends)."""
-    with _ctrl_c_delivered():
+    from ftjobs._interrupts import ctrl_c_delivered
+
+    with ctrl_c_delivered():  # the KeyboardInterrupt ends the block: nothing to acknowledge
         return _wait(session, job_id, until, timeout, poll_interval)
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 
+from ftjobs._interrupts import CtrlC, ctrl_c_delivered
 from ftjobs.contract import _lifecycle, _probes, _reports
 from ftjobs.contract._common import (
     CONSOLE_LIMIT,
@@ -237,7 +238,7 @@ def run_contract(options: ContractOptions, *, echo: Callable[[str], None] = prin
     p = Properties.fresh()
     p.mode_skips(safe=options.safe, pause_job=options.pause_job, job_ids=options.job_ids)
     run = _Run()
-    with _reports.claimed(options.report_dir), httpx.HTTPTransport() as wire:
+    with ctrl_c_delivered() as ctrl_c, _reports.claimed(options.report_dir), httpx.HTTPTransport() as wire:
         scenarios_door = GuardedTransport(guard, wire, trusted=True)
         schemathesis_door = GuardedTransport(guard, wire, trusted=False)
         auth_header = dict([credential_header(options.auth, options.api_key)])
@@ -281,11 +282,12 @@ def run_contract(options: ContractOptions, *, echo: Callable[[str], None] = prin
                 run.blocker = stopped.exchange
                 p.not_reached(stopped.reason)
             except KeyboardInterrupt as interrupt:
+                ctrl_c.acknowledge()
                 run.interrupted = interrupt
                 run.outcome, run.reason = Outcome.COULD_NOT_TEST, "interrupted (Ctrl-C)"
                 p.not_reached("interrupted (Ctrl-C)")
             finally:
-                run.left = _clean_up(session, say)
+                run.left = _clean_up(session, say, ctrl_c)
                 run.touched_pause_job, run.left_paused = session.paused_by_us is not None, session.left_paused
         report = _report(options, run, p, guard, time.monotonic() - started, redact)
         _reports.write(report, redact)
@@ -463,7 +465,7 @@ def _verdict(p: Properties, schemathesis: SchemathesisResult | None) -> tuple[Ou
     return Outcome.CONFORMS, None
 
 
-def _clean_up(s: Session, say: Callable[[str], None]) -> list[str]:
+def _clean_up(s: Session, say: Callable[[str], None], ctrl_c: CtrlC) -> list[str]:
     """Cancel every job the run created and resume a `--pause-job` job; what could not be, returned and said.
 
     A Ctrl-C during the clean-up stops it: the jobs not yet handled are listed and returned.
@@ -482,6 +484,7 @@ def _clean_up(s: Session, say: Callable[[str], None]) -> list[str]:
                 left.append(job_id)
             pending.pop(0)
     except KeyboardInterrupt:
+        ctrl_c.acknowledge()
         left += pending
         say("clean-up interrupted: these jobs may still be running: " + ", ".join(left))
     if left:
