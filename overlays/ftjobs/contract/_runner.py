@@ -26,7 +26,7 @@ from ftjobs.contract._common import (
     Redactor,
     credential_header,
 )
-from ftjobs.contract._guard import Guard, GuardedTransport, GuardProxy, usable_id
+from ftjobs.contract._guard import Guard, GuardedTransport, GuardProxy
 from ftjobs.contract._properties import Properties
 from ftjobs.contract._schemathesis import SchemathesisResult, run_schemathesis
 from ftjobs.contract._session import TERMINAL, Lost, Session, Stop
@@ -470,7 +470,7 @@ def _clean_up(s: Session, say: Callable[[str], None], ctrl_c: CtrlC) -> list[str
 
     A Ctrl-C during the clean-up stops it: the jobs not yet handled are listed and returned.
     """
-    pending = [job_id for job_id in s.created if usable_id(job_id)]
+    pending = s.created  # the guard records only ids that can name a job
     left: list[str] = []
     s.deadline = float("inf")  # the clean-up runs whatever the time limit
     try:
