@@ -19,7 +19,12 @@ class KeyAuth(httpx.Auth):
         if not key:
             raise MissingCredentialsError("the API key is empty")
         self._header = header
+        self._key = key
         self._value = key if header == "api-key" else f"Bearer {key}"
+
+    def scrub(self, text: str) -> str:
+        """`text` with this key removed (a server may echo it back in a message)."""
+        return text.replace(self._key, REDACTED)
 
     def with_key(self, key: str) -> KeyAuth:
         """The same scheme with another key."""

@@ -31,3 +31,16 @@ def compile_schema(schema: Any) -> jsonschema_rs.Validator:
 def schema_validator(name: str) -> jsonschema_rs.Validator:
     """The validator for the fragment's component schema `name` (compiled once)."""
     return compile_schema({"$ref": f"#/components/schemas/{name}"})
+
+
+@cache
+def known_statuses() -> tuple[str, ...]:
+    """The job statuses the contract names (the fragment's enum)."""
+    schemas = load_spec()["components"]["schemas"]
+    schema = schemas["FineTuningJob"]["properties"]["status"]
+    while "$ref" in schema:
+        schema = schemas[schema["$ref"].rsplit("/", 1)[-1]]
+    enum: list[str] = schema.get("enum") or next(
+        (part["enum"] for part in schema.get("anyOf", []) + schema.get("oneOf", []) if "enum" in part), []
+    )
+    return tuple(enum)
