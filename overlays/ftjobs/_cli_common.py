@@ -16,10 +16,12 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from functools import cache, wraps
+from functools import wraps
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
+
+from ftjobs._spec import known_statuses
 
 if TYPE_CHECKING:
     import httpx
@@ -68,6 +70,10 @@ class Interrupted(Exception):
 
 class Refused(Exception):
     """The server refused what the command asked, in one line that says what to do instead (exit 1)."""
+
+
+class Declined(Exception):
+    """The command declined to act (too many jobs, no confirmation), in one line; nothing was changed (exit 2)."""
 
 
 @contextmanager
@@ -136,6 +142,9 @@ def api_command(action: str) -> Callable[[F], F]:
             except Refused as refused:
                 click.echo(f"ftjobs: {refused}", err=True)
                 sys.exit(1)
+            except Declined as declined:
+                click.echo(f"ftjobs: {declined}", err=True)
+                sys.exit(2)
             except Interrupted as stopped:
                 click.echo(f"ftjobs: {stopped}", err=True)
                 sys.exit(130)
@@ -296,22 +305,18 @@ def _interactive() -> bool:
     return sys.stdin.isatty()
 
 
+def metadata_pairs(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, str] | None:
+    """`--metadata KEY=VALUE` (repeatable) as a dict; `None` when none was given."""
+    pairs = {}
+    for value in values:
+        key, equals, content = value.partition("=")
+        if not equals or not key:
+            raise click.BadParameter(f"expected KEY=VALUE, got {value!r}")
+        pairs[key] = content
+    return pairs or None
+
+
 # -- statuses -----------------------------------------------------------------------------------------
-
-
-@cache
-def known_statuses() -> tuple[str, ...]:
-    """The job statuses the contract names (the fragment's enum)."""
-    from ftjobs._spec import load_spec
-
-    schemas = load_spec()["components"]["schemas"]
-    schema = schemas["FineTuningJob"]["properties"]["status"]
-    while "$ref" in schema:
-        schema = schemas[schema["$ref"].rsplit("/", 1)[-1]]
-    enum: list[str] = schema.get("enum") or next(
-        (part["enum"] for part in schema.get("anyOf", []) + schema.get("oneOf", []) if "enum" in part), []
-    )
-    return tuple(enum)
 
 
 def complete_statuses(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:

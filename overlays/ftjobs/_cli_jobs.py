@@ -17,6 +17,7 @@ from ftjobs._cli_common import (
     api_command,
     complete_statuses,
     line,
+    metadata_pairs,
     show,
     statuses,
     wait,
@@ -24,6 +25,8 @@ from ftjobs._cli_common import (
     when,
     with_wait_options,
 )
+from ftjobs._cli_fleet import FleetOptions, is_fleet, with_fleet_options
+from ftjobs._cli_fleet import run as run_fleet
 
 if TYPE_CHECKING:
     from ftjobs import FineTuningJob
@@ -48,16 +51,6 @@ def _details(job: FineTuningJob) -> str:
         rows.append(("error", message))
     rows += [("deviation", str(found)) for found in deviations(job)]
     return "\n".join(f"{name:>16}  {value}" for name, value in rows)
-
-
-def _metadata(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, str] | None:
-    pairs = {}
-    for value in values:
-        key, equals, content = value.partition("=")
-        if not equals or not key:
-            raise click.BadParameter(f"expected KEY=VALUE, got {value!r}")
-        pairs[key] = content
-    return pairs or None
 
 
 def _number(value: str, kind: type[int] | type[float]) -> int | float | str:
@@ -112,7 +105,7 @@ def register(main: click.Group) -> None:
         show_default=True,
         help="Fine-tuning method (reinforcement needs a grader: use the library).",
     )
-    @click.option("--metadata", multiple=True, callback=_metadata, metavar="KEY=VALUE", help="Repeatable.")
+    @click.option("--metadata", multiple=True, callback=metadata_pairs, metavar="KEY=VALUE", help="Repeatable.")
     @click.option("--wait", "wait_", is_flag=True, help="Then wait until the job reaches --until.")
     @click.option(
         "--until",
@@ -165,12 +158,20 @@ def register(main: click.Group) -> None:
         show(session, job, line)
 
     @main.command()
-    @click.argument("job_id")
+    @click.argument("job_id", required=False)
     @click.option("--wait", "wait_", is_flag=True, help="Then wait until the job is paused.")
     @with_wait_options
+    @with_fleet_options
     @api_command("pause")
-    def pause(session: Session, job_id: str, wait_: bool, timeout: float, poll_interval: float) -> None:
-        """Pause a running job."""
+    def pause(
+        session: Session, job_id: str | None, wait_: bool, timeout: float, poll_interval: float, **fleet: Any
+    ) -> None:
+        """Pause a running job; with --all, every job that matches."""
+        options = FleetOptions(**fleet)
+        if is_fleet("pause", job_id, wait_, options):
+            run_fleet(session, "pause", options)
+            return
+        assert job_id is not None  # noqa: S101 (is_fleet refuses a command with neither)
         job = _transition(session, job_id, "pause", frozenset({"paused"}) if wait_ else None)
         if wait_ and job.status != "paused":
             with waiting_after(job_id, f"the pause of {job_id} was accepted"):
@@ -178,12 +179,20 @@ def register(main: click.Group) -> None:
         show(session, job, line)
 
     @main.command()
-    @click.argument("job_id")
+    @click.argument("job_id", required=False)
     @click.option("--wait", "wait_", is_flag=True, help="Then wait until the job is running again.")
     @with_wait_options
+    @with_fleet_options
     @api_command("resume")
-    def resume(session: Session, job_id: str, wait_: bool, timeout: float, poll_interval: float) -> None:
-        """Resume a paused job."""
+    def resume(
+        session: Session, job_id: str | None, wait_: bool, timeout: float, poll_interval: float, **fleet: Any
+    ) -> None:
+        """Resume a paused job; with --all, every one that matches; with --journal FILE, those a run paused."""
+        options = FleetOptions(**fleet)
+        if is_fleet("resume", job_id, wait_, options):
+            run_fleet(session, "resume", options)
+            return
+        assert job_id is not None  # noqa: S101 (is_fleet refuses a command with neither)
         job = _transition(session, job_id, "resume", frozenset({"running"}) if wait_ else None)
         if wait_ and job.status != "running":
             with waiting_after(job_id, f"the resume of {job_id} was accepted"):
@@ -191,10 +200,16 @@ def register(main: click.Group) -> None:
         show(session, job, line)
 
     @main.command()
-    @click.argument("job_id")
+    @click.argument("job_id", required=False)
+    @with_fleet_options
     @api_command("cancel")
-    def cancel(session: Session, job_id: str) -> None:
-        """Cancel a job that has not ended (paused ones included)."""
+    def cancel(session: Session, job_id: str | None, **fleet: Any) -> None:
+        """Cancel a job that has not ended (paused ones included); with --all, every one that matches."""
+        options = FleetOptions(**fleet)
+        if is_fleet("cancel", job_id, False, options):
+            run_fleet(session, "cancel", options)
+            return
+        assert job_id is not None  # noqa: S101 (is_fleet refuses a command with neither)
         show(session, session.client.fine_tuning.jobs.cancel(job_id), line)
 
     @main.command()

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Iterable
+from pathlib import Path
 
 from tests.conftest import ROOT
 
@@ -35,3 +39,34 @@ def normalised(lines: Iterable[str], variable: Iterable[Variable]) -> list[str]:
             line = pattern.sub(replacement, line)
         normal.append(line.rstrip())
     return normal
+
+
+def run_console(steps: list[tuple[str, list[str]]], base_url: str, cwd: Path) -> dict[int, list[str]]:
+    """Run the steps' commands in one bash, in order, README's base URL replaced by `base_url`, `ftjobs` from
+    this environment; what each printed (stdout and stderr, interleaved as a terminal shows them)."""
+    script = []
+    for index, (command, _) in enumerate(steps):
+        script.append(f"echo '@@ {index}'")
+        script.append(command.replace("http://127.0.0.1:8000/v1", base_url))
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    env.pop("OPENAI_BASE_URL", None)
+    ran = subprocess.run(  # noqa: S603 -- bash with README's commands
+        ["bash", "-c", "\n".join(script)],  # noqa: S607 -- bash from PATH
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    printed: dict[int, list[str]] = {}
+    current = -1
+    for line in ran.stdout.splitlines():
+        marker = re.fullmatch(r"@@ (\d+)", line)
+        if marker:
+            current = int(marker.group(1))
+            printed[current] = []
+        else:
+            printed.setdefault(current, []).append(line)
+    return printed

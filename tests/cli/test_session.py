@@ -3,14 +3,11 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 from ftjobs.testing import Timings
-from tests.cli.console import console_steps, normalised
+from tests.cli.console import console_steps, normalised, run_console
 from tests.servers import request_driven_server
 
 # What differs between runs: job ids, request ids, dates, elapsed seconds, the job id's tail in model names.
@@ -31,31 +28,6 @@ def test_readme_session_prints_what_readme_shows(tmp_path: Path) -> None:
     # Each request moves the clock on half a step, as the session's 0.5 s polls would: the statuses it shows depend
     # on how many requests came before, not on how busy the machine is.
     with request_driven_server(0.5, Timings.from_step(1.0)) as server:
-        script = []
-        for index, (command, _) in enumerate(steps):
-            script.append(f"echo '@@ {index}'")
-            script.append(command.replace("http://127.0.0.1:8000/v1", server.base_url))
-        env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
-        env.pop("OPENAI_BASE_URL", None)
-        ran = subprocess.run(  # noqa: S603 -- bash with README's commands
-            ["bash", "-c", "\n".join(script)],  # noqa: S607 -- bash from PATH
-            capture_output=False,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            cwd=tmp_path,
-            env=env,
-            timeout=120,
-            check=False,
-        )
-    printed: dict[int, list[str]] = {}
-    current = -1
-    for line in ran.stdout.splitlines():
-        marker = re.fullmatch(r"@@ (\d+)", line)
-        if marker:
-            current = int(marker.group(1))
-            printed[current] = []
-        else:
-            printed[current].append(line)
+        printed = run_console(steps, server.base_url, tmp_path)
     for index, (command, shown) in enumerate(steps):
         assert normalised(printed.get(index, []), VARIABLE) == normalised(shown, VARIABLE), f"$ {command}"
