@@ -240,6 +240,62 @@ def fan_out(jobs: int = 1000) -> dict[str, Any]:
         server.wait(10)
 
 
+SDK_LOOP = """
+import sys, openai
+client = openai.OpenAI(api_key=sys.argv[2], base_url=sys.argv[1], max_retries=2)
+for job in [job for job in client.fine_tuning.jobs.list(limit=100) if job.status == "running"]:
+    client.fine_tuning.jobs.pause(job.id)
+"""
+
+
+def fleet(jobs: int = 1000, concurrency: int = 16) -> dict[str, Any]:
+    """6. Pause every one of `jobs` running jobs (the server taking 10 ms per answer): `ftjobs pause --all` at
+    `concurrency` against a sequential loop over the official SDK, each a fresh process on a fresh server."""
+    sys.path.insert(0, str(ROOT))
+    from tests.fleet.server import KEY
+
+    result: dict[str, Any] = {"jobs": jobs, "concurrency": concurrency}
+    for name in ("openai", "ftjobs"):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        server = subprocess.Popen([PYTHON, str(ROOT / "bench" / "fleet_server.py"), str(port), str(jobs)])  # noqa: S603
+        base = f"http://127.0.0.1:{port}"
+        try:
+            _wait_until_up(f"{base}/_bench/stats")
+            if name == "openai":
+                command = [PYTHON, "-c", SDK_LOOP, f"{base}/v1", KEY]
+            else:
+                journal = ROOT / "bench" / ".fleet-journal.jsonl"
+                journal.unlink(missing_ok=True)
+                command = [str(Path(PYTHON).parent / "ftjobs"), "pause", "--all", "--yes", "--concurrency"]
+                command += [str(concurrency), "--journal", str(journal), "--base-url", f"{base}/v1", "--api-key", KEY]
+            start = time.perf_counter()
+            subprocess.run(command, check=True, capture_output=True)  # noqa: S603
+            result[f"{name}_s"] = time.perf_counter() - start
+            stats = httpx.get(f"{base}/_bench/stats").json()
+            if stats["paused"] != jobs or stats["most_requests_per_job"] != 1:
+                raise RuntimeError(f"{name} did not pause each job once: {stats}")
+            result[f"{name}_peak_in_flight"] = stats["peak"]
+        finally:
+            server.terminate()
+            server.wait(10)
+    result["ratio"] = result["ftjobs_s"] / result["openai_s"]
+    return result
+
+
+def _wait_until_up(url: str) -> None:
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            httpx.get(url)
+            return
+        except httpx.TransportError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 def contract_suite() -> dict[str, Any]:
     """5. `make contract` against the reference server: wall time and cases per second."""
     report = ROOT / "reports" / "contract-summary.json"
@@ -312,6 +368,27 @@ def table(results: dict[str, Any]) -> str:
             f"≤ pool ({fan['ftjobs_pool_limit']})",
         ),
     ]
+    if "fleet" in results:
+        run = results["fleet"]
+        rows.append(
+            (
+                f"pause every one of {run['jobs']} running jobs, 10 ms answers: `pause --all --concurrency "
+                f"{run['concurrency']}` vs a sequential SDK loop",
+                f"{run['ftjobs_s']:.2f} s",
+                f"{run['openai_s']:.2f} s",
+                f"{run['ratio']:.2f}",
+                "≤ 0.20",
+            )
+        )
+        rows.append(
+            (
+                "requests in flight at most, in that run",
+                str(run["ftjobs_peak_in_flight"]),
+                str(run["openai_peak_in_flight"]),
+                "—",
+                f"= {run['concurrency']}",
+            )
+        )
     if "cases" in suite:
         rows.append(
             (
@@ -339,6 +416,7 @@ def main() -> int:
         "cold_start": cold_start,
         "parse": parse_cost,
         "fan_out": fan_out,
+        "fleet": fleet,
         "contract": contract_suite,
     }
     results: dict[str, Any] = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
