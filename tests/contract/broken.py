@@ -83,10 +83,10 @@ class PausesJobsNotYetRunning(JobStore):
 
 
 def _events_say_nothing(value: Any) -> Any:
-    """Events without `data.status`, as OpenAI's are."""
+    """Events without `data`, as OpenAI's and Azure's message events are (`"data": null`)."""
     for event in value.get("data", []) if isinstance(value, dict) else []:
         if isinstance(event, dict) and event.get("object") == "fine_tuning.job.event":
-            event["data"] = {}
+            event["data"] = None
     return value
 
 

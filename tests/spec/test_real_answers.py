@@ -1,0 +1,41 @@
+"""Answers the services really gave (kept with their sources in `real_answers/`) keep the contract, and the
+strict client reads them without a deviation: the fragment must never fail what OpenAI or Azure send today."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from ftjobs import Client, deviations
+from ftjobs._spec import schema_validator
+
+HERE = Path(__file__).parent / "real_answers"
+EVENT_PAGES = json.loads((HERE / "events_pages.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("record", EVENT_PAGES, ids=[record["service"] for record in EVENT_PAGES])
+def test_real_events_pages_keep_the_contract(record: dict[str, Any]) -> None:
+    """Message events answer `"data": null` (OpenAI's own example, a live Azure answer): the page validates."""
+    answer = record["answer"]
+    assert any(event["data"] is None for event in answer["data"])  # the case this record is kept for
+    errors = [error.message for error in schema_validator("ListFineTuningJobEventsResponse").iter_errors(answer)]
+    assert errors == [], record["source"]
+
+
+@pytest.mark.parametrize("record", EVENT_PAGES, ids=[record["service"] for record in EVENT_PAGES])
+def test_strict_client_reads_real_events_pages(record: dict[str, Any]) -> None:
+    """The strict client reads each page as sent: `data` is `None` for message events, no deviation."""
+    body = json.dumps(record["answer"]).encode()
+    transport = httpx.MockTransport(
+        lambda request: httpx.Response(200, content=body, headers={"content-type": "application/json"})
+    )
+    with Client(
+        api_key="sk-test", base_url="http://test/v1", strict=True, http_client=httpx.Client(transport=transport)
+    ) as client:
+        events = list(client.fine_tuning.jobs.list_events("ftjob-1").data)
+    assert [event.data is None for event in events] == [event["data"] is None for event in record["answer"]["data"]]
+    assert all(not deviations(event) for event in events)
