@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -30,7 +30,7 @@ class FineTuningJobEvent:
         level (EventLevel):
         message (str):
         type_ (EventType | Unset):
-        data (EventData | Unset): Data attached to the event (metrics, for example).
+        data (EventData | None | Unset): Data attached to the event (metrics, for example); `null` for message events.
     """
 
     object_: FineTuningJobEventObject
@@ -39,10 +39,12 @@ class FineTuningJobEvent:
     level: EventLevel
     message: str
     type_: EventType | Unset = UNSET
-    data: EventData | Unset = UNSET
+    data: EventData | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.event_data import EventData
+
         object_: str = self.object_
 
         id = self.id
@@ -57,9 +59,13 @@ class FineTuningJobEvent:
         if not isinstance(self.type_, Unset):
             type_ = self.type_
 
-        data: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.data, Unset):
+        data: dict[str, Any] | None | Unset
+        if isinstance(self.data, Unset):
+            data = UNSET
+        elif isinstance(self.data, EventData):
             data = self.data.to_dict()
+        else:
+            data = self.data
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -101,12 +107,22 @@ class FineTuningJobEvent:
         else:
             type_ = check_event_type(_type_)
 
-        _data = d.pop("data", UNSET)
-        data: EventData | Unset
-        if isinstance(_data, Unset):
-            data = UNSET
-        else:
-            data = EventData.from_dict(_data)
+        def _parse_data(data: object) -> EventData | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                data_event_data = EventData.from_dict(data)
+
+                return data_event_data
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(EventData | None | Unset, data)
+
+        data = _parse_data(d.pop("data", UNSET))
 
         fine_tuning_job_event = cls(
             object_=object_,
