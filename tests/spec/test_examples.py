@@ -73,6 +73,8 @@ def test_upstream_omissions_are_invalid(spec: dict[str, Any], drop: str) -> None
         ("hyperparameters", {"n_epochs": 0}),
         ("hyperparameters", {"learning_rate_multiplier": 0}),
         ("hyperparameters", {"batch_size": "big"}),
+        ("integrations", [{"type": "wandb"}]),  # a wandb integration carries its settings
+        ("integrations", [{"wandb": {"project": "p"}}]),
     ],
 )
 def test_job_schema_rejects(spec: dict[str, Any], field: str, value: Any) -> None:
@@ -93,6 +95,8 @@ def test_job_schema_rejects(spec: dict[str, Any], field: str, value: Any) -> Non
         ("finished_at", 1721765000),
         ("metadata", {f"k{i}": "v" * 512 for i in range(16)}),
         ("hyperparameters", {"batch_size": 256, "n_epochs": 50, "learning_rate_multiplier": 0.01}),
+        ("integrations", [{"type": "string"}]),  # Azure v1: an open string (what Prism answers from its spec)
+        ("integrations", [{"type": "wandb", "wandb": {"project": "p", "run_id": "ftjob-1"}}]),
     ],
 )
 def test_job_schema_accepts(spec: dict[str, Any], field: str, value: Any) -> None:
@@ -109,3 +113,12 @@ def test_a_broken_example_is_reported(spec: dict[str, Any]) -> None:
     broken["components"]["examples"]["JobPaused"]["value"]["status"] = "bogus"
     assert example_errors(spec) == []
     assert any("POST /fine_tuning/jobs/{fine_tuning_job_id}/pause 200 paused" in e for e in example_errors(broken))
+
+
+@pytest.mark.parametrize("integration", [{"type": "string"}, {"type": "wandb"}])
+def test_create_request_integrations_stay_strict(spec: dict[str, Any], integration: dict[str, Any]) -> None:
+    """What a client may send is still OpenAI's one known integration with its settings: only the job answer's
+    integrations are open (deviation 27)."""
+    request = {"model": "gpt-4o-mini", "training_file": "file-abc", "integrations": [integration]}
+    check = validator(spec, {"$ref": "#/components/schemas/CreateFineTuningJobRequest"})
+    assert not check.is_valid(request)
