@@ -20,6 +20,7 @@ from .fine_tuning_job_checkpoint_object import FineTuningJobCheckpointObject
 from .fine_tuning_job_error import FineTuningJobError
 from .fine_tuning_job_event import FineTuningJobEvent
 from .fine_tuning_job_event_object import FineTuningJobEventObject
+from .fine_tuning_job_integration import FineTuningJobIntegration
 from .fine_tuning_job_object import FineTuningJobObject
 from .fine_tuning_job_status import FineTuningJobStatus
 from .grader import Grader
@@ -57,6 +58,7 @@ __all__ = (
     "FineTuningJobError",
     "FineTuningJobEvent",
     "FineTuningJobEventObject",
+    "FineTuningJobIntegration",
     "FineTuningJobObject",
     "FineTuningJobStatus",
     "Grader",

@@ -14,8 +14,8 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.fine_tune_method import FineTuneMethod
-    from ..models.fine_tuning_integration import FineTuningIntegration
     from ..models.fine_tuning_job_error import FineTuningJobError
+    from ..models.fine_tuning_job_integration import FineTuningJobIntegration
     from ..models.hyperparameters import Hyperparameters
     from ..models.metadata_map import MetadataMap
 
@@ -45,7 +45,7 @@ class FineTuningJob:
         training_file (str): The training file id.
         validation_file (None | str): The validation file id, if any.
         seed (int): The seed used for the job.
-        integrations (list[FineTuningIntegration] | None | Unset): Integrations enabled for the job (at most 5).
+        integrations (list[FineTuningJobIntegration] | None | Unset): Integrations enabled for the job (at most 5).
         estimated_finish (int | None | Unset): Unix time (seconds) the job is estimated to finish; `null` when not
             running.
         method (FineTuneMethod | Unset): The fine-tuning method and its configuration.
@@ -69,7 +69,7 @@ class FineTuningJob:
     training_file: str
     validation_file: None | str
     seed: int
-    integrations: list[FineTuningIntegration] | None | Unset = UNSET
+    integrations: list[FineTuningJobIntegration] | None | Unset = UNSET
     estimated_finish: int | None | Unset = UNSET
     method: FineTuneMethod | Unset = UNSET
     metadata: MetadataMap | None | Unset = UNSET
@@ -196,8 +196,8 @@ class FineTuningJob:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         from ..models.fine_tune_method import FineTuneMethod
-        from ..models.fine_tuning_integration import FineTuningIntegration
         from ..models.fine_tuning_job_error import FineTuningJobError
+        from ..models.fine_tuning_job_integration import FineTuningJobIntegration
         from ..models.hyperparameters import Hyperparameters
         from ..models.metadata_map import MetadataMap
 
@@ -278,7 +278,7 @@ class FineTuningJob:
 
         seed = d.pop("seed")
 
-        def _parse_integrations(data: object) -> list[FineTuningIntegration] | None | Unset:
+        def _parse_integrations(data: object) -> list[FineTuningJobIntegration] | None | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
@@ -289,14 +289,14 @@ class FineTuningJob:
                 integrations_type_0 = []
                 _integrations_type_0 = data
                 for integrations_type_0_item_data in _integrations_type_0:
-                    integrations_type_0_item = FineTuningIntegration.from_dict(integrations_type_0_item_data)
+                    integrations_type_0_item = FineTuningJobIntegration.from_dict(integrations_type_0_item_data)
 
                     integrations_type_0.append(integrations_type_0_item)
 
                 return integrations_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(list[FineTuningIntegration] | None | Unset, data)
+            return cast(list[FineTuningJobIntegration] | None | Unset, data)
 
         integrations = _parse_integrations(d.pop("integrations", UNSET))
 
