@@ -31,7 +31,8 @@ class CreateFineTuningJobRequest:
             Each is `auto` or a number within upstream's bounds.
         suffix (None | str | Unset): Up to 64 characters added to the fine-tuned model's name.
         validation_file (None | str | Unset): The id of an uploaded JSONL validation file.
-        integrations (list[FineTuningIntegration] | None | Unset): Integrations to enable (at most 5).
+        integrations (list[FineTuningIntegration] | None | Unset): Integrations to enable (a job shows at most 5; the
+            request itself is not capped).
         seed (int | None | Unset): The seed; the service picks one when omitted.
         method (FineTuneMethod | Unset): The fine-tuning method and its configuration.
         metadata (MetadataMap | None | Unset): Up to 16 string pairs attached to the job; keys at most 64 characters,
