@@ -36,8 +36,8 @@ class FineTuningJob:
         hyperparameters (Hyperparameters | None): The hyperparameters of a supervised job; `null` for other methods.
         model (str): The base model.
         object_ (FineTuningJobObject):
-        organization_id (str): The organization that owns the job.
-        result_files (list[str]): The result file ids.
+        organization_id (None | str): The organization that owns the job; Azure answers `null`.
+        result_files (list[str] | None): The result file ids; Azure answers `null` until there are some.
         status (FineTuningJobStatus): Upstream's six, plus `paused` (OpenAI's own pause example answers it) and Azure's
             `pending`,
             `pausing` and `resuming` (see `openapi/README.md`).
@@ -48,7 +48,8 @@ class FineTuningJob:
         integrations (list[FineTuningJobIntegration] | None | Unset): Integrations enabled for the job (at most 5).
         estimated_finish (int | None | Unset): Unix time (seconds) the job is estimated to finish; `null` when not
             running.
-        method (FineTuneMethod | Unset): The fine-tuning method and its configuration.
+        method (FineTuneMethod | None | Unset): The method and its hyperparameters; Azure answers `null` for jobs
+            created without one.
         metadata (MetadataMap | None | Unset): Up to 16 string pairs attached to the job; keys at most 64 characters,
             values at most 512.
         user_provided_suffix (None | str | Unset): Azure only. The suffix given at creation.
@@ -62,8 +63,8 @@ class FineTuningJob:
     hyperparameters: Hyperparameters | None
     model: str
     object_: FineTuningJobObject
-    organization_id: str
-    result_files: list[str]
+    organization_id: None | str
+    result_files: list[str] | None
     status: FineTuningJobStatus
     trained_tokens: int | None
     training_file: str
@@ -71,12 +72,13 @@ class FineTuningJob:
     seed: int
     integrations: list[FineTuningJobIntegration] | None | Unset = UNSET
     estimated_finish: int | None | Unset = UNSET
-    method: FineTuneMethod | Unset = UNSET
+    method: FineTuneMethod | None | Unset = UNSET
     metadata: MetadataMap | None | Unset = UNSET
     user_provided_suffix: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.fine_tune_method import FineTuneMethod
         from ..models.fine_tuning_job_error import FineTuningJobError
         from ..models.hyperparameters import Hyperparameters
         from ..models.metadata_map import MetadataMap
@@ -107,9 +109,15 @@ class FineTuningJob:
 
         object_: str = self.object_
 
+        organization_id: None | str
         organization_id = self.organization_id
 
-        result_files = self.result_files
+        result_files: list[str] | None
+        if isinstance(self.result_files, list):
+            result_files = self.result_files
+
+        else:
+            result_files = self.result_files
 
         status: str = self.status
 
@@ -141,9 +149,13 @@ class FineTuningJob:
         else:
             estimated_finish = self.estimated_finish
 
-        method: dict[str, Any] | Unset = UNSET
-        if not isinstance(self.method, Unset):
+        method: dict[str, Any] | None | Unset
+        if isinstance(self.method, Unset):
+            method = UNSET
+        elif isinstance(self.method, FineTuneMethod):
             method = self.method.to_dict()
+        else:
+            method = self.method
 
         metadata: dict[str, Any] | None | Unset
         if isinstance(self.metadata, Unset):
@@ -254,9 +266,27 @@ class FineTuningJob:
 
         object_ = check_fine_tuning_job_object(d.pop("object"))
 
-        organization_id = d.pop("organization_id")
+        def _parse_organization_id(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
 
-        result_files = cast(list[str], d.pop("result_files"))
+        organization_id = _parse_organization_id(d.pop("organization_id"))
+
+        def _parse_result_files(data: object) -> list[str] | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                result_files_type_0 = cast(list[str], data)
+
+                return result_files_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[str] | None, data)
+
+        result_files = _parse_result_files(d.pop("result_files"))
 
         status = check_fine_tuning_job_status(d.pop("status"))
 
@@ -309,12 +339,22 @@ class FineTuningJob:
 
         estimated_finish = _parse_estimated_finish(d.pop("estimated_finish", UNSET))
 
-        _method = d.pop("method", UNSET)
-        method: FineTuneMethod | Unset
-        if isinstance(_method, Unset):
-            method = UNSET
-        else:
-            method = FineTuneMethod.from_dict(_method)
+        def _parse_method(data: object) -> FineTuneMethod | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                method_type_0 = FineTuneMethod.from_dict(data)
+
+                return method_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(FineTuneMethod | None | Unset, data)
+
+        method = _parse_method(d.pop("method", UNSET))
 
         def _parse_metadata(data: object) -> MetadataMap | None | Unset:
             if data is None:
