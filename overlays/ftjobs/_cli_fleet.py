@@ -26,8 +26,8 @@ import click
 from ftjobs._cli_common import Declined, Interrupted, Session, complete_statuses, metadata_pairs, statuses, when
 
 if TYPE_CHECKING:
-    from ftjobs._journal import Journal
     from ftjobs.fleet import Action, FleetReport, Outcome, Plan
+    from ftjobs.fleet._journal import Journal
 
 F = TypeVar("F", bound=Callable[..., Any])
 SHOWN_BEFORE_ASKING = 20  # rows of the plan shown before the question (all of them with --dry-run)
@@ -204,7 +204,7 @@ def run(session: Session, action: str, options: FleetOptions) -> None:
 
 
 def fleet_journal(session: Session, path: Path | None) -> Journal | None:
-    from ftjobs._journal import Journal
+    from ftjobs.fleet._journal import Journal
 
     return Journal.open(path, session.client.base_url) if path is not None else None
 
@@ -283,10 +283,14 @@ class _Progress:
             self.bar.stop()
 
     def done(self, outcome: Outcome) -> None:
+        """Called from the workers as each job finishes."""
         if self.bar is not None:
             self.bar.advance(self.task)
         elif not self.quiet:
-            click.echo(_job_line(outcome), err=True)
+            # One write per line, straight to the stream: click.echo's per-call work, under sixteen threads,
+            # cost a tenth of a 1,000-job run.
+            sys.stderr.write(_job_line(outcome) + "\n")
+            sys.stderr.flush()
 
 
 def _job_line(outcome: Outcome) -> str:

@@ -3,7 +3,7 @@
 Why this step exists: the generated `from_dict` trusts its input. It raises `KeyError` on a missing
 required field and `TypeError` on an unknown enum value, and it keeps `5.0` where the fragment says
 integer. Real servers send all three (OpenAI's own pause example omits five required fields; Azure
-has answered `status: "compacting"`-style values no spec names, and `batch_size: -1`). Generator settings cannot change that,
+has answered `batch_size: -1`, and statuses no spec names). Generator settings cannot change that,
 and custom templates are not a stable API, so the overlay puts one step in front of `from_dict`:
 
 1. validate the body against the fragment's schema (jsonschema-rs: about 2 µs for a valid job);

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from ftjobs import Client, fleet
-from ftjobs._journal import Journal, JournalError
+from ftjobs.fleet._journal import Journal, JournalError
 from tests.fleet.server import KEY, FleetServer, job, mixed_jobs, running
 
 SERVER = "http://127.0.0.1:1/v1"
