@@ -248,22 +248,41 @@ for job in [job for job in client.fine_tuning.jobs.list(limit=100) if job.status
 """
 
 
+FLOOR_LOOP = """
+import os, sys, httpx
+from concurrent.futures import ThreadPoolExecutor
+base, key = os.environ["OPENAI_BASE_URL"], os.environ["OPENAI_API_KEY"]
+with httpx.Client(base_url=base, headers={"authorization": "Bearer " + key}) as http:
+    running, after = [], None
+    while True:
+        page = http.get("/fine_tuning/jobs", params={"limit": 100, **({"after": after} if after else {})}).json()
+        running += [job["id"] for job in page["data"] if job["status"] == "running"]
+        if not page["has_more"]:
+            break
+        after = page["data"][-1]["id"]
+    with ThreadPoolExecutor(int(sys.argv[1])) as pool:
+        list(pool.map(lambda job_id: http.post(f"/fine_tuning/jobs/{job_id}/pause").json(), running))
+"""
+
+
 def fleet(jobs: int = 1000, concurrency: int = 16, rounds: int = 3) -> dict[str, Any]:
     """6. Pause every one of `jobs` running jobs (the server taking 10 ms per answer): `ftjobs pause --all` at
-    `concurrency` against a sequential loop over the official SDK, each a fresh process on a fresh server; the
-    two alternate for `rounds` rounds, and the medians are compared."""
-    times: dict[str, list[float]] = {"openai": [], "ftjobs": []}
-    peaks: dict[str, int] = {}
+    `concurrency` against a sequential loop over the official SDK, and against the floor (bare httpx on as many
+    threads); each a fresh process on a fresh server, alternating for `rounds` rounds; medians compared."""
+    times: dict[str, list[float]] = {"openai": [], "ftjobs": [], "floor": []}
+    peaks: dict[str, int] = {name: 0 for name in times}
     for _ in range(rounds):
         for name in times:
-            seconds, peaks[name] = _fleet_round(name, jobs, concurrency)
+            seconds, peak = _fleet_round(name, jobs, concurrency)
             times[name].append(seconds)
+            peaks[name] = max(peaks[name], peak)
     result: dict[str, Any] = {"jobs": jobs, "concurrency": concurrency, "rounds": rounds}
     for name, values in times.items():
         result[f"{name}_s"] = statistics.median(values)
         result[f"{name}_runs_s"] = values
         result[f"{name}_peak_in_flight"] = peaks[name]
     result["ratio"] = result["ftjobs_s"] / result["openai_s"]
+    result["over_floor"] = result["ftjobs_s"] / result["floor_s"]
     return result
 
 
@@ -282,6 +301,8 @@ def _fleet_round(name: str, jobs: int, concurrency: int) -> tuple[float, int]:
         _wait_until_up(f"{base}/_bench/stats")
         if name == "openai":
             command = [PYTHON, "-c", SDK_LOOP]
+        elif name == "floor":  # bare httpx on as many threads: no journal, no checks, no models
+            command = [PYTHON, "-c", FLOOR_LOOP, str(concurrency)]
         else:
             journal = ROOT / "bench" / ".fleet-journal.jsonl"
             journal.unlink(missing_ok=True)
@@ -395,6 +416,16 @@ def table(results: dict[str, Any]) -> str:
                 "≤ 0.20",
             )
         )
+        if "floor_s" in run:
+            rows.append(
+                (
+                    "the same with bare httpx on as many threads (the floor; ratio: ftjobs over it)",
+                    f"{run['floor_s']:.2f} s",
+                    "—",
+                    f"{run['over_floor']:.2f}",
+                    "—",
+                )
+            )
         rows.append(
             (
                 "requests in flight at most, in that run",

@@ -277,7 +277,8 @@ def _session(
             answers.append(response)
 
     timeout = httpx.Timeout(request_timeout, connect=min(5.0, request_timeout))
-    http = httpx.Client(timeout=timeout, event_hooks={"response": [keep]})
+    # Only --json prints what the server sent; without it nothing is kept (a fleet run makes thousands of answers).
+    http = httpx.Client(timeout=timeout, event_hooks={"response": [keep] if as_json else []})
     with (
         http,
         Client(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import json
 import threading
 from collections import Counter
 from collections.abc import Iterator
@@ -103,14 +104,14 @@ class FleetServer:
             newest_first = list(reversed(self.jobs))
             start = newest_first.index(after) + 1 if after in self.jobs else 0
             page = newest_first[start : start + limit]
-            data = [copy.deepcopy(self.jobs[job_id]) for job_id in page]
+            has_more = start + limit < len(newest_first)
+            body = _json({"object": "list", "data": [self.jobs[job_id] for job_id in page], "has_more": has_more})
             for job_id in page:  # the caller's list is now out of date
                 if job_id in self.end_when_listed:
                     self.jobs[job_id]["status"] = "succeeded"
                 if job_id in self.pause_when_listed:
                     self.jobs[job_id]["status"] = "paused"
-        has_more = start + limit < len(newest_first)
-        return JSONResponse({"object": "list", "data": data, "has_more": has_more})
+        return Response(body, media_type="application/json")
 
     async def _retrieve(self, request: Request) -> Response:
         refused = await self._gate(request)
@@ -148,7 +149,7 @@ class FleetServer:
                     echoed = f" (you sent {request.headers.get('authorization')})" if self.echo_key else ""
                     return _error(400, f"Job is {found['status']}; cannot {action}.{echoed}", "invalid_job_status")
                 found["status"] = GOAL[action]
-                return JSONResponse(copy.deepcopy(found))
+                return JSONResponse(found)  # rendered here, under the lock
         finally:
             with self._lock:
                 self._in_flight -= 1
@@ -163,6 +164,11 @@ class FleetServer:
                 if self._in_flight >= self.hold_first:
                     return
             await asyncio.sleep(0.01)
+
+
+def _json(value: Any) -> bytes:
+    """The body as the answer carries it (rendered at once, so later changes to the jobs do not show)."""
+    return json.dumps(value, separators=(",", ":")).encode()
 
 
 def _error(status: int, message: str, code: str) -> JSONResponse:
