@@ -64,6 +64,7 @@ class FleetServer:
     requests: int = 0
     _in_flight: int = 0
     _arrived: int = 0
+    _released: bool = False
     _busy: set[str] = field(default_factory=set)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -161,7 +162,10 @@ class FleetServer:
             held = self._arrived <= self.hold_first
         for _ in range(2000 if held else 0):
             with self._lock:
-                if self._in_flight >= self.hold_first:
+                # Once they were all in flight together, every held one goes on (the first to finish lowers the
+                # count again).
+                self._released = self._released or self._in_flight >= self.hold_first
+                if self._released:
                     return
             await asyncio.sleep(0.01)
 

@@ -18,9 +18,9 @@ TEAM = "search"
 
 @pytest.fixture
 def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[FleetServer]:
-    """400 jobs in mixed statuses and teams; every 7th request answers 429; two selected jobs end right after a
+    """240 jobs in mixed statuses and teams; every 7th request answers 429; two selected jobs end right after a
     page lists them and one is paused by someone else; the environment points at it."""
-    fleet = FleetServer(mixed_jobs(400), throttle_every=7)
+    fleet = FleetServer(mixed_jobs(240), throttle_every=7)
     selected = [job_id for job_id, job in fleet.jobs.items() if _selected(job)]
     fleet.end_when_listed = {selected[3], selected[40]}
     fleet.pause_when_listed = {selected[17]}

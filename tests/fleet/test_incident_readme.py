@@ -25,7 +25,7 @@ def test_readme_incident_prints_what_readme_shows(tmp_path: Path) -> None:
     steps = console_steps("incident")
     assert any("--all" in command and "--dry-run" in command for command, _ in steps)
     assert any(command.startswith("ftjobs resume --journal") for command, _ in steps)
-    with request_driven_server(0.5, Timings(validating_files=1.0, queued=1.0, running=100_000.0)) as server:
+    with request_driven_server(1.0, Timings(validating_files=1.0, queued=1.0, running=100_000.0)) as server:
         printed = run_console(steps, server.base_url, tmp_path)
     for index, (command, shown) in enumerate(steps):
         assert normalised(printed.get(index, []), VARIABLE) == normalised(shown, VARIABLE), f"$ {command}"
