@@ -11,9 +11,9 @@ from ftjobs.testing import contract_server
 
 # These runs share one report folder (reports/, as a user's run has it): under `make test`'s two workers they
 # run on one, in turn (a second run writing the same folder at once is refused).
-pytestmark = pytest.mark.xdist_group("reports-folder")
 
 
+@pytest.mark.xdist_group("reports-folder")  # the one test that writes the checkout's reports/ (a lock refuses two)
 def test_server_conforms(contract_options: ContractOptions) -> None:
     """The whole suite passes: every schemathesis check and every semantic property the mode asks for."""
     report = run_contract(contract_options, echo=lambda line: None)
@@ -25,9 +25,10 @@ def test_server_conforms(contract_options: ContractOptions) -> None:
 
 
 @pytest.mark.usefixtures("embedded_only")
-@pytest.mark.parametrize("seed", [1, 2, 3, 4, 5])
-def test_reference_server_passes_under_five_seeds(seed: int, tmp_path: Path) -> None:
-    """The suite is not flaky: the correct server conforms under five more seeds, every property checked."""
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_reference_server_passes_under_more_seeds(seed: int, tmp_path: Path) -> None:
+    """The suite is not flaky: the correct server conforms under three more seeds, every property checked
+    (`make contract-variants` runs every server variant under five)."""
     with contract_server() as (base_url, key):
         options = ContractOptions(
             base_url,
