@@ -47,7 +47,10 @@ spec-lint: venv
 pytest: venv
 	$(BIN)/pytest -n 2 --dist loadgroup
 
-test: check-generated lint spec-lint pytest
+# The checks and pytest at once (the tests spend much of their time waiting on servers and clocks, so the linters
+# fit in beside them); their lines interleave, each line whole.
+test: venv
+	@$(MAKE) --no-print-directory -j4 --output-sync=line check-generated lint spec-lint pytest
 
 # The contract suite: against the embedded reference server, or BASE_URL=… API_KEY=… [AUTH=bearer|api-key] [SAFE=1].
 # Keys travel in the environment, never on a command line that make would print.
