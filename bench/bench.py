@@ -185,15 +185,7 @@ def fan_out(jobs: int = 1000) -> dict[str, Any]:
     server = subprocess.Popen([PYTHON, str(ROOT / "bench" / "server.py"), str(port)])  # noqa: S603
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                httpx.get(f"{base}/_bench/connections")
-                break
-            except httpx.TransportError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
+        _wait_until_up(f"{base}/_bench/connections")
 
         def create_all() -> list[str]:
             with httpx.Client(base_url=f"{base}/v1", headers={"authorization": "Bearer sk-bench"}) as http:

@@ -218,11 +218,10 @@ def _action(name: str) -> Action:
 def _show_plan(session: Session, plan: Plan, options: FleetOptions) -> None:
     """The count and a table (stderr when --json: stdout then holds only the JSON)."""
     err = session.as_json
-    verb = {"pause": "pause", "resume": "resume", "cancel": "cancel"}[plan.action]
     source = "the journal named" if options.from_journal else "listed"
     already = sum(1 for outcome in plan.outcomes if outcome.result == "already")
     extra = f"; {already} already done by an earlier run of this journal" if already else ""
-    click.echo(f"{plan.listed} jobs {source}; {len(plan.jobs)} to {verb}{extra}", err=err)
+    click.echo(f"{plan.listed} jobs {source}; {len(plan.jobs)} to {plan.action}{extra}", err=err)
     if not plan.jobs:
         return
     rows = list(plan.jobs.items())

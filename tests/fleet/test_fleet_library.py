@@ -143,3 +143,14 @@ def test_max_jobs_refuses_before_anything_is_sent() -> None:
     ):
         fleet.plan(client, "pause", max_jobs=3)
     assert server.actions == []
+
+
+def test_journal_writes_only_what_it_can_read_back(tmp_path: Path) -> None:
+    """A result that is no journal step (`not started`) is refused at writing, so a journal never becomes one that
+    its own re-run would refuse to read."""
+    journal = Journal.open(tmp_path / "j.jsonl", SERVER)
+    with pytest.raises(ValueError, match="not a journal step"):
+        journal.write("pause", "a", "not started")
+    journal.write("pause", "a", "sending")
+    journal.close()
+    assert [line["result"] for line in Journal.open(tmp_path / "j.jsonl", SERVER).lines] == ["sending"]

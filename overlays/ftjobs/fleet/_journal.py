@@ -102,7 +102,11 @@ class Journal:
         return list(held)
 
     def write(self, action: str, job_id: str, result: str, **details: Any) -> None:
-        """Append one line and flush it to the operating system (it survives the process being killed)."""
+        """Append one line and flush it to the operating system (it survives the process being killed).
+
+        Only a line `open` reads back can be written: anything else would make the journal unreadable."""
+        if action not in ACTIONS or result not in RESULTS:
+            raise ValueError(f"not a journal step: {action} {result}")
         line = {
             "time": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
             "run": self.run,

@@ -13,7 +13,7 @@ from ftjobs._auth import KeyAuth
 from ftjobs._exceptions import APIError, APIStatusError, FtjobsError, RateLimitError
 from ftjobs._interrupts import ctrl_c_delivered
 from ftjobs._recovery import REACHED
-from ftjobs.fleet._journal import JournalError
+from ftjobs.fleet._journal import RESULTS, JournalError
 from ftjobs.fleet._plan import STOPPED_RUN, FleetReport, Outcome, Plan, _patiently
 
 if TYPE_CHECKING:
@@ -132,7 +132,8 @@ class _Run:
         return _patiently(lambda: call(job_id), self.stop)
 
     def finish(self, outcome: Outcome) -> None:
-        if self.book is not None:
+        # `not started` is no step of the job: its `sending` line (if any) lets a re-run settle it.
+        if self.book is not None and outcome.result in RESULTS:
             details = {"status_before": outcome.status_before, "status_after": outcome.status_after}
             self.book.write(outcome.action, outcome.id, outcome.result, **details, error=outcome.error)
         with self.lock:
