@@ -28,11 +28,14 @@ $(VENV)/.installed: $(VENV)/.installed-run
 	$(PIP) -c $(VENV)/constraints.txt -e '.[dev]'
 	touch $@
 
+# Two generated trees: generated/ from the fragment, and the sync client (overlays/ftjobs/_sync) from the async one.
 generate: venv
 	$(BIN)/python scripts/generate.py
+	$(BIN)/python scripts/make_sync.py
 
 check-generated: venv
 	$(BIN)/python scripts/generate.py --check
+	$(BIN)/python scripts/make_sync.py --check
 
 lint: venv
 	$(BIN)/ruff check .

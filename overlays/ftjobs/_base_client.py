@@ -3,15 +3,15 @@
 Requests are built here rather than through the generated `api/` modules, which parse every 2xx answer with
 `from_dict` (raising `KeyError`/`TypeError` from generated code on the deviations real servers send) and leave
 `.`/`..` ids unencoded (httpx then normalises them out of the path). The generated models and the fragment's
-schemas do the reading, through `ftjobs._parse`. Sending and retrying live in `ftjobs._sending`.
+schemas do the reading, through `ftjobs._parse`. Sending and retrying live in `ftjobs._async._sending`
+(and its generated twin, `ftjobs._sync._sending`).
 """
 
 from __future__ import annotations
 
-import copy
 import logging
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar
 from urllib.parse import quote
 
@@ -19,6 +19,7 @@ import httpx
 
 from ftjobs._auth import KeyAuth, TokenProvider
 from ftjobs._config import (
+    DEFAULT_LIMITS,
     DEFAULT_MAX_RETRIES,
     NOT_GIVEN,
     ApiKey,
@@ -35,12 +36,7 @@ from ftjobs._exceptions import (
     status_error,
 )
 from ftjobs._parse import DeviationError, deviations, parse
-from ftjobs._recovery import (
-    UNDECODABLE,
-    Attempts,
-    created_job,
-    reached,
-)
+from ftjobs._recovery import UNDECODABLE, Answer
 from ftjobs._response import NO_OPTIONS, Options, respond
 
 if TYPE_CHECKING:
@@ -51,10 +47,10 @@ logger = logging.getLogger("ftjobs")
 
 ModelT = TypeVar("ModelT", "FineTuningJob", "FineTuningJobEvent", "FineTuningJobCheckpoint")
 _CREATING = threading.Lock()  # held while a client creates its connection pool
-# A call's answer: the HTTP response, and the job when a lost-answer rule found it instead of reading it.
-Answer = tuple[httpx.Response, "FineTuningJob | None"]
 
 
+# The models load on the first answer read, not on `import ftjobs`: importing them costs about 110 ms of a
+# 300 ms cold start (measured 2026-12-01; make bench's cold-start row), so the classes are reached through these.
 def job_model() -> type[FineTuningJob]:
     from ftjobs._models import FineTuningJob
 
@@ -95,8 +91,9 @@ class BaseClient(Generic[HttpT]):
     _owns_http: bool
     _azure: ClassVar[bool] = False  # always the Azure rows of the decision table (`AzureOpenAI`)
     # The connection pool, created on the first request (an SSL context costs ~15 ms that `import ftjobs` +
-    # a client need not pay) or given by the caller.
+    # a client need not pay) or given by the caller; `_pool_class` is httpx's sync or async client.
     _http_client: HttpT | None
+    _pool_class: Callable[..., HttpT]
 
     def __init__(
         self,
@@ -133,17 +130,12 @@ class BaseClient(Generic[HttpT]):
             default_query=default_query,
             force_azure=self._azure,
         )
-        self._start(resolved, http_client)
+        self._start(resolved, http_client, owns_http=http_client is None)
 
-    def _start(self, resolved: Settings, http_client: HttpT | None) -> None:
+    def _start(self, resolved: Settings, http_client: HttpT | None, *, owns_http: bool) -> None:
         self._settings = resolved
-        self._owns_http = http_client is None
+        self._owns_http = owns_http
         self._http_client = http_client  # else created on the first request
-        self._attach()
-
-    def _attach(self) -> None:
-        """Create the resources (`fine_tuning`), bound to this client."""
-        raise NotImplementedError
 
     @property
     def _http(self) -> HttpT:
@@ -153,11 +145,8 @@ class BaseClient(Generic[HttpT]):
             with _CREATING:
                 http = self._http_client
                 if http is None:
-                    http = self._http_client = self._new_pool()
+                    http = self._http_client = self._pool_class(timeout=self._settings.timeout, limits=DEFAULT_LIMITS)
         return http
-
-    def _new_pool(self) -> HttpT:
-        raise NotImplementedError
 
     @property
     def base_url(self) -> str:
@@ -224,8 +213,7 @@ class BaseClient(Generic[HttpT]):
         auth = old.auth
         if api_key is not None:
             auth = auth.with_key(api_key) if isinstance(auth, KeyAuth) else KeyAuth(api_key)
-        clone = copy.copy(self)
-        clone._settings = Settings(
+        changed = Settings(
             base_url=str(base_url).rstrip("/") if base_url is not None else old.base_url,
             auth=auth,
             max_retries=old.max_retries if max_retries is None else max_retries,
@@ -234,9 +222,9 @@ class BaseClient(Generic[HttpT]):
             query=query,
             timeout=old.timeout if isinstance(timeout, NotGiven) else timeout_of(timeout),
         )
-        clone._http_client = http_client if http_client is not None else self._http  # the same pool
-        clone._owns_http = False  # the pool belongs to the client it was copied from (or to the caller)
-        clone._attach()
+        clone = object.__new__(type(self))  # its resources are made on first use, bound to the clone
+        # The same pool: it belongs to the client it was copied from (or to the caller), never to the copy.
+        clone._start(changed, http_client if http_client is not None else self._http, owns_http=False)
         return clone
 
     copy = with_options
@@ -259,15 +247,7 @@ class BaseClient(Generic[HttpT]):
             if not isinstance(options.timeout, NotGiven):
                 timeout = timeout_of(options.timeout)
         url = config.base_url + path
-        if http.cookies or http.params or str(http.base_url):
-            return http.build_request(method, url, params=query or None, json=body, headers=headers, timeout=timeout)
-        # Nothing of the HTTP client's to merge but its headers: build the request directly, as build_request
-        # would (which costs a third of the call: it re-parses and joins URLs, copies cookies).
-        merged = http.headers.copy()
-        merged.update(headers)
-        return httpx.Request(
-            method, url, params=query or None, json=body, headers=merged, extensions={"timeout": timeout.as_dict()}
-        )
+        return http.build_request(method, url, params=query or None, json=body, headers=headers, timeout=timeout)
 
     def _check(self, response: httpx.Response) -> httpx.Response:
         """The answer itself when 2xx; otherwise its typed error, raised."""
@@ -303,7 +283,7 @@ class BaseClient(Generic[HttpT]):
     def _job(self, response: httpx.Response) -> FineTuningJob:
         return self._model(response, job_model())
 
-    def _job_result(self, answer: Answer, options: Options) -> Any:
+    def _job_result(self, answer: Answer, options: Options) -> FineTuningJob:
         """The job of a call (or its raw answer): the one a lost-answer rule found, else the one answered."""
         response, found = answer
         if found is not None:
@@ -353,34 +333,6 @@ class BaseClient(Generic[HttpT]):
         items = [self._read(response, model, item, f"/data/{index}") for index, item in enumerate(data)]
         extra = {key: value for key, value in body.items() if key not in ("data", "has_more")}
         return items, bool(has_more), extra
-
-    def _refusal(self, response: httpx.Response, action: str, job_id: str, attempts: Attempts) -> APIStatusError:
-        """The typed refusal, noting that an earlier attempt may have made the transition."""
-        refusal = status_error(response)
-        refusal.add_note(
-            f"An earlier attempt to {action} job {job_id} failed in a way that may have reached the server, "
-            f"so the job may have been {action}d already; {attempts.sent} of {attempts.budget} attempts were used."
-        )
-        if attempts.left <= 0:
-            refusal.add_note(f"No attempt was left to check: retrieve job {job_id} to see its status.")
-            raise refusal
-        return refusal
-
-    @staticmethod
-    def _confirmed(refusal: APIStatusError, action: str, job: FineTuningJob) -> FineTuningJob:
-        """The job when it shows the transition's status (its answer was lost); else the refusal, raised."""
-        if reached(action, job):
-            logger.info("%s of %s: an earlier attempt succeeded; its answer was lost", action, job.id)
-            return job
-        refusal.add_note(f"A read shows the job {job.status!r}: the earlier attempt did not {action} it.")
-        raise refusal
-
-    def _found(self, listed: httpx.Response, body: dict[str, Any], since: float) -> FineTuningJob | None:
-        jobs, has_more, _ = self._items(listed, job_model())
-        job = created_job(jobs, has_more, body, since)
-        if job is not None:
-            logger.info("create: an earlier attempt made job %s; its answer was lost", job.id)
-        return job
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r}, auth={self._settings.auth!r}, strict={self.strict})"

@@ -29,6 +29,14 @@ DEFAULT_MAX_RETRIES = 2
 DEFAULT_LIMITS = httpx.Limits(max_connections=1000, max_keepalive_connections=100)
 # Azure's dated data-plane versions (`2024-10-21`, `2025-04-01-preview`); anything else is the v1 API.
 DATED_VERSION = re.compile(r"\d{4}-\d{2}-\d{2}(-preview)?")
+# Where the environment holds a key (the SDK's names): OpenAI's, and Azure's (sent as `api-key`).
+OPENAI_KEY_ENV = "OPENAI_API_KEY"
+AZURE_KEY_ENV = "AZURE_OPENAI_API_KEY"
+
+
+def environment_key(*, azure: bool, env: Mapping[str, str] | None = None) -> str | None:
+    """The key the environment holds for Azure (`AZURE_OPENAI_API_KEY`) or OpenAI (`OPENAI_API_KEY`), if any."""
+    return (os.environ if env is None else env).get(AZURE_KEY_ENV if azure else OPENAI_KEY_ENV) or None
 
 
 class NotGiven:
@@ -83,6 +91,8 @@ def settings(
 ) -> Settings:
     """Resolve a client's arguments and the environment (`http_timeout`: that of an injected HTTP client)."""
     env = os.environ
+    if force_azure and base_url is not None and azure_endpoint is not None:
+        raise ValueError("base_url and azure_endpoint are mutually exclusive")
     if max_retries < 0:
         raise ValueError("max_retries must be 0 or more")
     azure = force_azure or _is_azure(base_url, azure_endpoint, env)
@@ -121,7 +131,7 @@ def _is_azure(base_url: str | httpx.URL | None, azure_endpoint: str | None, env:
         return True
     if base_url is not None:
         return False
-    if env.get("OPENAI_BASE_URL") or env.get("OPENAI_API_KEY"):
+    if env.get("OPENAI_BASE_URL") or environment_key(azure=False, env=env):
         return False
     return bool(env.get("AZURE_OPENAI_ENDPOINT"))
 
@@ -162,7 +172,7 @@ def _azure_auth(
         return TokenAuth(azure_ad_token_provider)
     if azure_ad_token:
         return KeyAuth(azure_ad_token)
-    key = api_key or env.get("AZURE_OPENAI_API_KEY")
+    key = api_key or environment_key(azure=True, env=env)
     if key:
         return KeyAuth(key, header="api-key")
     token = env.get("AZURE_OPENAI_AD_TOKEN")
@@ -179,7 +189,7 @@ def _openai_auth(api_key: ApiKey | None, provider: TokenProvider | None, env: Ma
         return TokenAuth(provider)
     if callable(api_key):  # the SDK's key provider: asked for a key on every attempt
         return TokenAuth(api_key)
-    key = api_key or env.get("OPENAI_API_KEY")
+    key = api_key or environment_key(azure=False, env=env)
     if not key:
         raise MissingCredentialsError(
             "No credentials: pass api_key=, or set OPENAI_API_KEY (OpenAI) or "

@@ -165,6 +165,19 @@ class AsyncPaginator(Generic[T]):
             yield item
 
 
+def async_paginator(first: Callable[[], Awaitable[AsyncPage[T]]]) -> AsyncPaginator[T]:
+    """What an async `list` answers: the first page when awaited."""
+    return AsyncPaginator(first)
+
+
+def sync_paginator(first: Callable[[], SyncPage[T]]) -> SyncPage[T]:
+    """What a sync `list` answers (the generated twin of `async_paginator`): the first page, fetched now."""
+    return first()
+
+
+# What `list` answers, by the name the async source uses (`AsyncPaginator`) made sync.
+SyncPaginator = SyncPage
+
 # The openai SDK's names for these pages.
 SyncCursorPage = SyncPage
 AsyncCursorPage = AsyncPage

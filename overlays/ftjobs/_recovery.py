@@ -3,7 +3,8 @@
 - `Attempts`: what the attempts of one call did — how many were sent out of the budget, and whether a failed one
   may have reached the server (so its effect may have happened).
 - A refused retry of pause, resume or cancel is a lost success only when one read, within the call's budget,
-  shows the transition's status; otherwise the refusal is raised, with what the read showed attached.
+  shows the transition's status (`refused_after_lost_answer`, `lost_answer_refusal`, `confirmed`); otherwise
+  the refusal is raised, with what the read showed attached.
 - A create whose attempt may have made a job is never silently sent again: the newest jobs are listed once and the
   one that attempt made is returned (`created_job`); when the list cannot tell, `CreateOutcomeUnknownError`.
 - `undecodable`: an answer whose body cannot be decoded (a `content-encoding` it does not keep) becomes the same
@@ -12,27 +13,32 @@
 
 from __future__ import annotations
 
+import logging
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
+from ftjobs._exceptions import APIStatusError, status_error
 from ftjobs._retry import ambiguous
+from ftjobs._statuses import REACHED
 
 if TYPE_CHECKING:
+    from ftjobs._models import FineTuningJob as Model
     from ftjobs_api.models import FineTuningJob
 
-Job = TypeVar("Job", bound="FineTuningJob")
+logger = logging.getLogger("ftjobs")
 
-# A refused retry of a transition is a lost success when the job already shows one of these statuses.
-REACHED = {
-    "pause": frozenset({"paused", "pausing"}),
-    "resume": frozenset({"queued", "running", "resuming"}),
-    "cancel": frozenset({"cancelled"}),
-}
+Job = TypeVar("Job", bound="FineTuningJob")
+# A call's answer: the HTTP response, and the job when a lost-answer rule found it instead of reading it.
+Answer = tuple[httpx.Response, "Model | None"]
+# A create's check before a retry: the listing and the job an earlier attempt made, or `None` (sync and async).
+SyncLookup = Callable[[], "Answer | None"]
+AsyncLookup = Callable[[], Awaitable["Answer | None"]]
+
 # How far the server's clock may lag ours when matching a job to the create attempt that made it.
 CLOCK_SKEW = 300.0
 # How many of the newest jobs are listed to find the job a create attempt made.
@@ -80,7 +86,33 @@ def refused_after_lost_answer(attempts: Attempts, response: httpx.Response) -> b
 
 
 def reached(transition: str, job: FineTuningJob) -> bool:
+    """A refused retry of a transition is a lost success when the job already shows where it takes it."""
     return job.status in REACHED[transition]
+
+
+def lost_answer_refusal(response: httpx.Response, action: str, job_id: str, attempts: Attempts) -> APIStatusError:
+    """The typed refusal of a retried transition, noting that an earlier attempt may have made it.
+
+    Raised at once when no attempt is left for the read that would tell.
+    """
+    refusal = status_error(response)
+    refusal.add_note(
+        f"An earlier attempt to {action} job {job_id} failed in a way that may have reached the server, "
+        f"so the job may have been {action}d already; {attempts.sent} of {attempts.budget} attempts were used."
+    )
+    if attempts.left <= 0:
+        refusal.add_note(f"No attempt was left to check: retrieve job {job_id} to see its status.")
+        raise refusal
+    return refusal
+
+
+def confirmed(refusal: APIStatusError, action: str, job: Model) -> Model:
+    """The job when a read shows the transition's status (its answer was lost); else the refusal, raised."""
+    if reached(action, job):
+        logger.info("%s of %s: an earlier attempt succeeded; its answer was lost", action, job.id)
+        return job
+    refusal.add_note(f"A read shows the job {job.status!r}: the earlier attempt did not {action} it.")
+    raise refusal
 
 
 def created_job(jobs: Sequence[Job], has_more: bool, sent: Mapping[str, Any], since: float) -> Job | None:
@@ -93,6 +125,7 @@ def created_job(jobs: Sequence[Job], has_more: bool, sent: Mapping[str, Any], si
         if isinstance(job.created_at, int) and job.created_at < earliest:
             return None
         if _matches(job, sent):
+            logger.info("create: an earlier attempt made job %s; its answer was lost", job.id)
             return job
     if has_more:
         raise LookupError(f"more than {len(jobs)} jobs were created since the first attempt")

@@ -10,7 +10,8 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, Final, Generic, ParamSpec, TypeVar
+from dataclasses import dataclass
+from typing import Any, Final, Generic, ParamSpec, TypeVar, cast
 
 import httpx
 
@@ -21,24 +22,15 @@ P = ParamSpec("P")
 RAW_RESPONSE_HEADER = "X-Ftjobs-Raw-Response"
 
 
+@dataclass(slots=True)
 class Options:
-    """The request options of one call (what the SDK calls `extra_headers`, `extra_query`, …).
+    """The request options of one call (what the SDK calls `extra_headers`, `extra_query`, …)."""
 
-    A plain class rather than a dataclass: a dataclass compiles its methods at import, and `import ftjobs`
-    is measured (make bench).
-    """
-
-    __slots__ = ("body", "headers", "query", "raw", "timeout")
-
-    def __init__(
-        self,
-        headers: Mapping[str, str] | None = None,
-        query: Mapping[str, object] | None = None,
-        body: Mapping[str, object] | None = None,
-        timeout: Timeout | NotGiven = NOT_GIVEN,
-        raw: bool = False,
-    ) -> None:
-        self.headers, self.query, self.body, self.timeout, self.raw = headers, query, body, timeout, raw
+    headers: Mapping[str, str] | None = None
+    query: Mapping[str, object] | None = None
+    body: Mapping[str, object] | None = None
+    timeout: Timeout | NotGiven = NOT_GIVEN
+    raw: bool = False
 
     def unraw(self) -> Options:
         """These options for the calls that follow a raw one (the next pages)."""
@@ -129,10 +121,13 @@ class APIResponse(Generic[R]):
         return f"<APIResponse [{self.status_code} {self.http_response.reason_phrase}] {self.method} {self.url.path}>"
 
 
-def respond(response: httpx.Response, parse: Callable[[httpx.Response], R], options: Options) -> Any:
-    """The call's result, or its raw answer when the call was made through `with_raw_response`."""
+def respond(response: httpx.Response, parse: Callable[[httpx.Response], R], options: Options) -> R:
+    """The call's result, or its raw answer when the call was made through `with_raw_response`.
+
+    Typed as the result: only the raw wrappers below ask for the raw answer, and they retype the method.
+    """
     if options.raw:
-        return APIResponse(response, lambda: parse(response))
+        return cast(R, APIResponse(response, lambda: parse(response)))
     return parse(response)
 
 
@@ -146,8 +141,7 @@ def to_raw_response_wrapper(method: Callable[P, R]) -> Callable[P, APIResponse[R
     @functools.wraps(method)
     def wrapped(*args: P.args, **kwargs: P.kwargs) -> APIResponse[R]:
         _marked(kwargs)
-        answer: Any = method(*args, **kwargs)
-        return answer  # type: ignore[no-any-return]
+        return cast(APIResponse[R], method(*args, **kwargs))
 
     return wrapped
 
@@ -158,7 +152,6 @@ def async_to_raw_response_wrapper(method: Callable[P, Awaitable[R]]) -> Callable
     @functools.wraps(method)
     async def wrapped(*args: P.args, **kwargs: P.kwargs) -> APIResponse[R]:
         _marked(kwargs)
-        answer: Any = await method(*args, **kwargs)
-        return answer  # type: ignore[no-any-return]
+        return cast(APIResponse[R], await method(*args, **kwargs))
 
     return wrapped

@@ -11,6 +11,7 @@ from __future__ import annotations
 import email.utils
 import math
 import time
+from typing import Any
 
 import httpx
 
@@ -83,3 +84,17 @@ def _number(raw: str) -> float | None:
     except ValueError:
         return None
     return value if math.isfinite(value) else None
+
+
+def retrying(max_retries: int) -> Any:
+    """stamina's retry loop for one call: `max_retries` retries after the first attempt, waits by `backoff`."""
+    import stamina  # on the first retry, not on import: most calls need none
+
+    return stamina.retry_context(
+        on=backoff,
+        attempts=max_retries + 1,
+        timeout=None,
+        wait_initial=WAIT_INITIAL,
+        wait_max=WAIT_MAX,
+        wait_jitter=WAIT_JITTER,
+    )

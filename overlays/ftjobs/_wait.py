@@ -11,13 +11,24 @@ import httpx
 
 from ftjobs._exceptions import JobEndedError, JobWaitTimeout
 from ftjobs._response import Options
+from ftjobs._statuses import TERMINAL
 
 if TYPE_CHECKING:
     from ftjobs._models import FineTuningJob
 
 logger = logging.getLogger("ftjobs")
 
-TERMINAL_STATUSES = frozenset({"succeeded", "failed", "cancelled"})
+
+def sleep(seconds: float) -> None:
+    """`time.sleep`, looked up at each wait (so that a patched `time.sleep` is the one called)."""
+    time.sleep(seconds)
+
+
+async def async_sleep(seconds: float) -> None:
+    """`asyncio.sleep`, imported on the first wait: `import ftjobs` need not load asyncio."""
+    import asyncio
+
+    await asyncio.sleep(seconds)
 
 
 class Waiter:
@@ -82,7 +93,7 @@ class Waiter:
         self.last = job.status
         if job.status in self.wanted:
             return None
-        if job.status in TERMINAL_STATUSES:
+        if job.status in TERMINAL:
             wanted = " or ".join(sorted(self.wanted))
             raise JobEndedError(f"job {self.job_id} ended {job.status!r}, not {wanted}", job)
         remaining = self.deadline - time.monotonic()

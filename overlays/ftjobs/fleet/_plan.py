@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from ftjobs._exceptions import APIStatusError, FtjobsError, RateLimitError
-from ftjobs._recovery import REACHED
 from ftjobs._retry import retry_after
+from ftjobs._statuses import REACHED
 from ftjobs.fleet._journal import Journal
 from ftjobs.fleet._selection import Action, Selection
 from ftjobs_api.types import Unset

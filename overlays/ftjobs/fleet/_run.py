@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from ftjobs._auth import KeyAuth
 from ftjobs._exceptions import APIError, APIStatusError, FtjobsError, RateLimitError
 from ftjobs._interrupts import ctrl_c_delivered
-from ftjobs._recovery import REACHED
+from ftjobs._statuses import REACHED
 from ftjobs.fleet._journal import RESULTS, JournalError
 from ftjobs.fleet._plan import STOPPED_RUN, FleetReport, Outcome, Plan, _patiently
 

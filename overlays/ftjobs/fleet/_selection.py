@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from ftjobs._wait import TERMINAL_STATUSES
+from ftjobs._statuses import TERMINAL
 
 Action = Literal["pause", "resume", "cancel"]
 _DATED = re.compile(r"-\d{4}-\d{2}-\d{2}$")  # a dated snapshot of a model alias: gpt-4o-mini-2024-07-18
@@ -22,7 +22,7 @@ def default_statuses(action: str) -> frozenset[str]:
     return {
         "pause": frozenset({"running"}),
         "resume": frozenset({"paused"}),
-        "cancel": frozenset(known_statuses()) - TERMINAL_STATUSES,
+        "cancel": frozenset(known_statuses()) - TERMINAL,
     }[action]
 
 

@@ -1,0 +1,64 @@
+"""The clients: what each carries (`fine_tuning`), closing, the Azure client, and the default HTTP client.
+
+Configuration is resolved by `ftjobs._config`; the constructor, `with_options`, building requests and reading
+answers are `ftjobs._base_client`'s; sending is `ftjobs._async._sending`'s.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any, Self
+
+import httpx
+
+from ftjobs._async._sending import AsyncAPIClient
+from ftjobs._async.fine_tuning import AsyncFineTuning
+from ftjobs._config import DEFAULT_LIMITS, DEFAULT_TIMEOUT
+
+
+class AsyncClient(AsyncAPIClient):
+    """A client for the fine-tuning jobs API (OpenAI or Azure OpenAI). Use it as a context manager.
+
+    Credentials: `api_key`, else `OPENAI_API_KEY` (bearer). Azure: `azure_endpoint` (or `AZURE_OPENAI_ENDPOINT`
+    when no OpenAI key is set) with `api_key` or `AZURE_OPENAI_API_KEY` (sent as `api-key`), `azure_ad_token`, or
+    `azure_ad_token_provider` (a callable returning an Entra ID token, asked for every attempt; with the async
+    client it may be async). `organization` and `project` (or `OPENAI_ORG_ID`, `OPENAI_PROJECT_ID`) are sent as
+    `OpenAI-Organization`/`OpenAI-Project`.
+    """
+
+    @cached_property
+    def fine_tuning(self) -> AsyncFineTuning:
+        """`client.fine_tuning.jobs…`."""
+        return AsyncFineTuning(self)
+
+    async def close(self) -> None:
+        """Close the connections (only those of an HTTP client that ftjobs created)."""
+        if self._owns_http and self._http_client is not None:
+            await self._http_client.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+
+class AsyncAzureOpenAI(AsyncClient):
+    """The client for Azure OpenAI, as the SDK's `AzureOpenAI` is built: the same keywords, always Azure.
+
+    `azure_endpoint` (or `AZURE_OPENAI_ENDPOINT`); one of `api_key` (or `AZURE_OPENAI_API_KEY`, sent as `api-key`),
+    `azure_ad_token` (or `AZURE_OPENAI_AD_TOKEN`) or `azure_ad_token_provider`; `api_version` (or
+    `OPENAI_API_VERSION`). A dated version (`2024-10-21`) talks to `{endpoint}/openai/fine_tuning/jobs?api-version=…`;
+    `v1`, `preview` or none to `{endpoint}/openai/v1`. `base_url` and `azure_endpoint` are mutually exclusive.
+    """
+
+    _azure = True
+
+
+class DefaultAsyncHttpxClient(httpx.AsyncClient):
+    """An httpx client with ftjobs' defaults (timeout, pool limits), to configure and pass as `http_client=`."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("timeout", DEFAULT_TIMEOUT)
+        kwargs.setdefault("limits", DEFAULT_LIMITS)
+        super().__init__(**kwargs)

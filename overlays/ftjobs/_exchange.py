@@ -1,0 +1,74 @@
+"""One attempt's pieces that do not depend on sync or async: redirects, the DEBUG log, judging an answer.
+
+The sending loops (`ftjobs._async._sending` and its generated twin) call these around each attempt.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import httpx
+
+from ftjobs._auth import redacted
+from ftjobs._exceptions import APIConnectionError, APITimeoutError
+from ftjobs._recovery import Attempts
+from ftjobs._retry import RetryableStatus, should_retry
+
+logger = logging.getLogger("ftjobs")
+
+MAX_REDIRECTS = 5
+
+
+def same_origin_redirect(request: httpx.Request, response: httpx.Response) -> httpx.Request | None:
+    """The redirect to follow, if the answer is one within the request's origin; credentials never leave it."""
+    following = response.next_request
+    if following is None:
+        return None
+    before, after = request.url, following.url
+    return following if (before.scheme, before.host, before.port) == (after.scheme, after.host, after.port) else None
+
+
+def log_exchange(request: httpx.Request, response: httpx.Response | None, failure: Exception | None) -> None:
+    """One DEBUG entry per attempt: the request line and the answer (or the failure), credentials redacted."""
+    if not logger.isEnabledFor(logging.DEBUG):
+        return
+    if response is None:
+        logger.debug("%s %s -> no answer: %s: %s", request.method, request.url, type(failure).__name__, failure)
+        return
+    logger.debug(
+        "%s %s -> %s\n  request headers: %s\n  response headers: %s\n  body: %s",
+        request.method,
+        request.url,
+        response.status_code,
+        redacted(request.headers),
+        redacted(response.headers),
+        response.content[:2000].decode("utf-8", "replace"),
+    )
+
+
+def no_answer(request: httpx.Request, error: httpx.TransportError) -> APIConnectionError:
+    """The typed error for a request that got no answer: `APITimeoutError` when time ran out."""
+    if isinstance(error, httpx.TimeoutException):
+        return APITimeoutError(request)
+    reason = str(error) or type(error).__name__
+    return APIConnectionError(request, message=f"Connection error: {type(error).__name__}: {reason}"[:300])
+
+
+def failed(request: httpx.Request, error: httpx.TransportError, attempts: Attempts) -> None:
+    """Record an attempt that got no answer (and log it)."""
+    log_exchange(request, None, error)
+    attempts.failed(error)
+
+
+def judged(request: httpx.Request, response: httpx.Response, transition: bool, attempts: Attempts) -> httpx.Response:
+    """An attempt's answer, logged; raises `RetryableStatus` (recorded in `attempts`) when it is worth another.
+
+    stamina retries on exceptions, so an answer worth another attempt travels to it as one.
+    """
+    log_exchange(request, response, None)
+    if not response.is_success and should_retry(response, transition=transition):
+        failure = RetryableStatus(response)
+        attempts.failed(failure)
+        raise failure
+    attempts.last_ambiguous = False
+    return response

@@ -1,1 +1,0 @@
-"""The API's resources, as the openai SDK nests them: `client.fine_tuning.jobs(.checkpoints)`."""
