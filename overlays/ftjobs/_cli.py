@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import socket
-import sys
-from pathlib import Path
-from typing import NoReturn
 
 import click
 
-from ftjobs._cli_common import SHARED_OPTIONS_HELP
+from ftjobs._cli_common import SHARED_OPTIONS_HELP, missing_extra
+from ftjobs._cli_contract import contract
+from ftjobs._cli_jobs import register
 
 DEFAULT_TEST_KEY = "sk-ftjobs-test"
 
@@ -82,29 +81,5 @@ def serve(host: str, port: int, api_key: str, step_seconds: float) -> None:
     click.echo("stopped")
 
 
-def missing_extra(missing: ImportError, extra: str, command: str, *, instead: str = "") -> NoReturn:
-    """One line saying which `pip install` brings what `command` needs (and what to do `instead`); exit 2.
-
-    ftjobs is installed from a checkout (no package index holds it), so the line names that checkout when this
-    installation came from one, and a placeholder otherwise.
-    """
-    root = Path(__file__).resolve().parents[2]
-    source = str(root) if (root / "pyproject.toml").is_file() else "/path/to/your/ftjobs-checkout"
-    also = f"; or {instead}" if instead else ""
-    click.echo(
-        f"ftjobs {command}: {missing.name or missing} is not installed; it comes with ftjobs' {extra} extra: "
-        f"pip install '{source}[{extra}]'{also}",
-        err=True,
-    )
-    sys.exit(2)
-
-
-def _register_job_commands() -> None:
-    from ftjobs._cli_contract import contract
-    from ftjobs._cli_jobs import register
-
-    register(main)
-    main.add_command(contract)
-
-
-_register_job_commands()
+register(main)
+main.add_command(contract)

@@ -10,17 +10,18 @@ from __future__ import annotations
 import difflib
 import json
 import logging
-import os
 import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import wraps
-from typing import TYPE_CHECKING, Any, TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
+from ftjobs._config import environment_key
 from ftjobs._spec import known_statuses
 
 if TYPE_CHECKING:
@@ -42,7 +43,7 @@ Every job command also takes:
 """
 
 
-class Session:
+class CommandSession:
     """One command's client, plus the raw answers it received (for `--json`)."""
 
     def __init__(self, client: Client, answers: list[httpx.Response], as_json: bool) -> None:
@@ -86,6 +87,64 @@ def waiting_after(job_id: str, done: str) -> Iterator[None]:
         raise Interrupted(f"interrupted the wait; {done}: check with `ftjobs status {job_id}`") from None
 
 
+def _connection_options() -> list[Callable[[F], F]]:
+    """The options every job command takes: where the server is, how to authenticate, how to answer."""
+    return [
+        click.option("--base-url", envvar="OPENAI_BASE_URL", help="API base URL (env OPENAI_BASE_URL)."),
+        click.option(
+            "--api-key",
+            help="API key; else OPENAI_API_KEY or AZURE_OPENAI_API_KEY, else a prompt on a terminal.",
+        ),
+        click.option(
+            "--azure-endpoint",
+            envvar="AZURE_OPENAI_ENDPOINT",
+            help="Azure OpenAI endpoint (env AZURE_OPENAI_ENDPOINT).",
+        ),
+        click.option(
+            "--api-version",
+            help="Azure `api-version`: v1, preview, or a dated version such as 2025-04-01-preview.",
+        ),
+        click.option(
+            "--request-timeout",
+            type=click.FloatRange(min=0.1),
+            default=DEFAULT_REQUEST_TIMEOUT,
+            show_default=True,
+            envvar="FTJOBS_REQUEST_TIMEOUT",
+            help="Seconds to wait for each answer (a failed attempt is retried twice).",
+        ),
+        click.option("--json", "as_json", is_flag=True, help="Print what the server sent (a list: its items) as JSON."),
+        click.option("-v", "--verbose", is_flag=True, help="Log each HTTP exchange and retry to stderr."),
+    ]
+
+
+def _ended(error: BaseException, action: str, job_id: str | None, as_json: bool, base_url: str | None) -> int:
+    """Say in one line on stderr why a command ended early; its exit code (1 refused, 2 misused, 130 Ctrl-C)."""
+    from ftjobs import APIError, JobWaitError
+
+    code, message = 2, str(error)  # Declined, no credentials, an empty job id
+    if isinstance(error, Refused):
+        code = 1
+    elif isinstance(error, Interrupted):
+        code = 130
+    elif isinstance(error, KeyboardInterrupt):
+        command = click.get_current_context().info_name or "ftjobs"
+        what = f"{command} of {job_id}" if job_id else command
+        code, message = 130, f"interrupted {what}; no job was changed"
+        if action != "read":
+            message = (
+                f"interrupted {what}; the {action} may or may not have reached the server: "
+                f"check with `ftjobs status {job_id or 'JOB_ID'}`"
+            )
+    elif isinstance(error, JobWaitError):
+        if error.job is not None and as_json:
+            click.echo(json.dumps(error.job.to_dict(), indent=2))
+        code = 1
+    elif isinstance(error, APIError):
+        code, message = 1, one_line(error, base_url)
+    click.echo(f"ftjobs: {message}", err=True)
+    return code
+
+
 def api_command(action: str) -> Callable[[F], F]:
     """Add the connection options to a command; turn ftjobs errors into one line and an exit code.
 
@@ -93,87 +152,21 @@ def api_command(action: str) -> Callable[[F], F]:
     """
 
     def decorate(function: F) -> F:
-        options = [
-            click.option("--base-url", envvar="OPENAI_BASE_URL", help="API base URL (env OPENAI_BASE_URL)."),
-            click.option(
-                "--api-key",
-                help="API key; else OPENAI_API_KEY or AZURE_OPENAI_API_KEY, else a prompt on a terminal.",
-            ),
-            click.option(
-                "--azure-endpoint",
-                envvar="AZURE_OPENAI_ENDPOINT",
-                help="Azure OpenAI endpoint (env AZURE_OPENAI_ENDPOINT).",
-            ),
-            click.option(
-                "--api-version",
-                help="Azure `api-version`: v1, preview, or a dated version such as 2025-04-01-preview.",
-            ),
-            click.option(
-                "--request-timeout",
-                type=click.FloatRange(min=0.1),
-                default=DEFAULT_REQUEST_TIMEOUT,
-                show_default=True,
-                envvar="FTJOBS_REQUEST_TIMEOUT",
-                help="Seconds to wait for each answer (a failed attempt is retried twice).",
-            ),
-            click.option(
-                "--json", "as_json", is_flag=True, help="Print what the server sent (a list: its items) as JSON."
-            ),
-            click.option("-v", "--verbose", is_flag=True, help="Log each HTTP exchange and retry to stderr."),
-        ]
-
         @wraps(function)
         def run(**kwargs: Any) -> None:
-            from ftjobs import APIError, FtjobsError, JobWaitError
+            from ftjobs import FtjobsError
 
             _logging(kwargs.pop("verbose"))
             as_json = kwargs.pop("as_json")
             base_url = kwargs.pop("base_url")
+            connection = (kwargs.pop("api_key"), kwargs.pop("azure_endpoint"), kwargs.pop("api_version"))
             try:
-                with _session(
-                    base_url,
-                    kwargs.pop("api_key"),
-                    kwargs.pop("azure_endpoint"),
-                    kwargs.pop("api_version"),
-                    as_json,
-                    kwargs.pop("request_timeout"),
-                ) as session:
+                with _session(base_url, *connection, as_json, kwargs.pop("request_timeout")) as session:
                     function(session, **kwargs)
-            except Refused as refused:
-                click.echo(f"ftjobs: {refused}", err=True)
-                sys.exit(1)
-            except Declined as declined:
-                click.echo(f"ftjobs: {declined}", err=True)
-                sys.exit(2)
-            except Interrupted as stopped:
-                click.echo(f"ftjobs: {stopped}", err=True)
-                sys.exit(130)
-            except KeyboardInterrupt:
-                job_id = kwargs.get("job_id")
-                command = click.get_current_context().info_name or function.__name__
-                what = f"{command} of {job_id}" if job_id else command
-                if action == "read":
-                    click.echo(f"ftjobs: interrupted {what}; no job was changed", err=True)
-                else:
-                    click.echo(
-                        f"ftjobs: interrupted {what}; the {action} may or may not have reached the server: "
-                        f"check with `ftjobs status {job_id or 'JOB_ID'}`",
-                        err=True,
-                    )
-                sys.exit(130)
-            except JobWaitError as ended:
-                if ended.job is not None and as_json:
-                    click.echo(json.dumps(ended.job.to_dict(), indent=2))
-                click.echo(f"ftjobs: {ended}", err=True)
-                sys.exit(1)
-            except APIError as failed:
-                click.echo(f"ftjobs: {one_line(failed, base_url)}", err=True)
-                sys.exit(1)
-            except (FtjobsError, ValueError) as misconfigured:  # no credentials, an empty job id
-                click.echo(f"ftjobs: {misconfigured}", err=True)
-                sys.exit(2)
+            except (Refused, Declined, Interrupted, KeyboardInterrupt, FtjobsError, ValueError) as error:
+                sys.exit(_ended(error, action, kwargs.get("job_id"), as_json, base_url))
 
-        for option in reversed(options):
+        for option in reversed(_connection_options()):
             run = option(run)
         return run  # type: ignore[return-value]
 
@@ -247,7 +240,7 @@ def _session(
     api_version: str | None,
     as_json: bool,
     request_timeout: float = 20.0,
-) -> Iterator[Session]:
+) -> Iterator[CommandSession]:
     import httpx
 
     from ftjobs import Client
@@ -262,9 +255,7 @@ def _session(
             )
     azure = bool(azure_endpoint) and not base_url
     if api_key is None:
-        api_key = os.environ.get("AZURE_OPENAI_API_KEY" if azure else "OPENAI_API_KEY") or os.environ.get(
-            "OPENAI_API_KEY"
-        )
+        api_key = environment_key(azure=azure) or environment_key(azure=False)
     if not api_key:
         if not _interactive():
             raise click.UsageError("no API key: pass --api-key or set OPENAI_API_KEY (Azure: AZURE_OPENAI_API_KEY)")
@@ -289,7 +280,7 @@ def _session(
             http_client=http,
         ) as client,
     ):
-        yield Session(client, answers, as_json)
+        yield CommandSession(client, answers, as_json)
 
 
 def _given_as(parameter: str, env: str) -> str:
@@ -353,7 +344,7 @@ def when(seconds: object) -> str:
         return f"{seconds} (Unix seconds)"
 
 
-def show(session: Session, job: FineTuningJob, render: Callable[[FineTuningJob], str]) -> None:
+def show(session: CommandSession, job: FineTuningJob, render: Callable[[FineTuningJob], str]) -> None:
     if session.as_json:
         click.echo(json.dumps(session.raw(), indent=2))
     else:
@@ -416,7 +407,9 @@ def _ctrl_c_not_echoed() -> Iterator[None]:
         termios.tcsetattr(fd, termios.TCSANOW, saved)
 
 
-def wait(session: Session, job_id: str, until: frozenset[str], timeout: float, poll_interval: float) -> FineTuningJob:
+def wait(
+    session: CommandSession, job_id: str, until: frozenset[str], timeout: float, poll_interval: float
+) -> FineTuningJob:
     """Wait with a live status line on a terminal, or a plain line per change when piped; outages are ridden out
     (a notice when one starts and when it ends)."""
     from ftjobs._interrupts import ctrl_c_delivered
@@ -425,7 +418,9 @@ def wait(session: Session, job_id: str, until: frozenset[str], timeout: float, p
         return _wait(session, job_id, until, timeout, poll_interval)
 
 
-def _wait(session: Session, job_id: str, until: frozenset[str], timeout: float, poll_interval: float) -> FineTuningJob:
+def _wait(
+    session: CommandSession, job_id: str, until: frozenset[str], timeout: float, poll_interval: float
+) -> FineTuningJob:
     status_line = _Elapsed(job_id, until)
 
     def outage(error: Exception | None) -> None:
@@ -483,3 +478,20 @@ def with_wait_options(function: F) -> F:
     for option in reversed(wait_options):
         function = option(function)
     return function
+
+
+def missing_extra(missing: ImportError, extra: str, command: str, *, instead: str = "") -> NoReturn:
+    """One line saying which `pip install` brings what `command` needs (and what to do `instead`); exit 2.
+
+    ftjobs is installed from a checkout (no package index holds it), so the line names that checkout when this
+    installation came from one, and a placeholder otherwise.
+    """
+    root = Path(__file__).resolve().parents[2]
+    source = str(root) if (root / "pyproject.toml").is_file() else "/path/to/your/ftjobs-checkout"
+    also = f"; or {instead}" if instead else ""
+    click.echo(
+        f"ftjobs {command}: {missing.name or missing} is not installed; it comes with ftjobs' {extra} extra: "
+        f"pip install '{source}[{extra}]'{also}",
+        err=True,
+    )
+    sys.exit(2)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
-import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
+
+from ftjobs._cli_common import missing_extra
+from ftjobs.contract._options import DEFAULTS, ContractOptions, contract_key
 
 EPILOG = """\b
 Exit codes (the outcome):
@@ -43,7 +46,11 @@ def _header(ctx: click.Context, param: click.Parameter, values: tuple[str, ...])
     help="The key to test with (env FTJOBS_CONTRACT_API_KEY; else OPENAI_API_KEY or AZURE_OPENAI_API_KEY).",
 )
 @click.option(
-    "--auth", type=click.Choice(["bearer", "api-key"]), default="bearer", show_default=True, help="How the key is sent."
+    "--auth",
+    type=click.Choice(["bearer", "api-key"]),
+    default=DEFAULTS["auth"],
+    show_default=True,
+    help="How the key is sent.",
 )
 @click.option(
     "--safe",
@@ -56,10 +63,12 @@ def _header(ctx: click.Context, param: click.Parameter, values: tuple[str, ...])
     metavar="JOB_ID",
     help="A running job of yours to pause, check and resume (never cancelled; left running on every path).",
 )
-@click.option("--model", default="gpt-4o-mini", show_default=True, help="Base model of the jobs a full run creates.")
+@click.option(
+    "--model", default=DEFAULTS["model"], show_default=True, help="Base model of the jobs a full run creates."
+)
 @click.option(
     "--training-file",
-    default="file-ftjobs-contract",
+    default=DEFAULTS["training_file"],
     show_default=True,
     help="Training file (an uploaded JSONL file id on a real server) of the jobs a full run creates.",
 )
@@ -72,44 +81,60 @@ def _header(ctx: click.Context, param: click.Parameter, values: tuple[str, ...])
     help="A header for every request (repeatable), e.g. OpenAI-Project:proj_…; values are redacted in reports.",
 )
 @click.option(
-    "--seed", type=int, default=20261125, show_default=True, help="Random seed; the same seed repeats the run."
+    "--seed", type=int, default=DEFAULTS["seed"], show_default=True, help="Random seed; the same seed repeats the run."
 )
 @click.option(
-    "--max-examples", type=click.IntRange(min=1), default=15, show_default=True, help="Cases per operation and phase."
+    "--max-examples",
+    type=click.IntRange(min=1),
+    default=DEFAULTS["max_examples"],
+    show_default=True,
+    help="Cases per operation and phase.",
 )
 @click.option(
-    "--stateful-steps", type=click.IntRange(min=2), default=10, show_default=True, help="Steps per stateful scenario."
+    "--stateful-steps",
+    type=click.IntRange(min=2),
+    default=DEFAULTS["stateful_steps"],
+    show_default=True,
+    help="Steps per stateful scenario.",
 )
 @click.option(
     "--wait-timeout",
     type=click.FloatRange(min=0.0),
-    default=300.0,
+    default=DEFAULTS["wait_timeout"],
     show_default=True,
     help="How long to wait for a job to run or pause; past it: outcome 2.",
 )
 @click.option(
     "--poll-interval",
     type=click.FloatRange(min=0.01),
-    default=2.0,
+    default=DEFAULTS["poll_interval"],
     show_default=True,
     help="Longest pause between reads while waiting (reads start faster).",
 )
 @click.option(
     "--still-seconds",
     type=click.FloatRange(min=0.0),
-    default=3.0,
+    default=DEFAULTS["still_seconds"],
     show_default=True,
     help="How long a paused job is watched standing still.",
 )
 @click.option(
-    "--request-timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True, help="Seconds per request."
+    "--request-timeout",
+    type=click.FloatRange(min=0.1),
+    default=DEFAULTS["request_timeout"],
+    show_default=True,
+    help="Seconds per request.",
 )
 @click.option(
     "--max-time", type=click.FloatRange(min=1.0), help="Bound on the whole run, in seconds; past it: outcome 2."
 )
 @click.option("--rate-limit", help="Requests per period for schemathesis, e.g. 100/m.")
 @click.option(
-    "--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Concurrent schemathesis workers."
+    "--workers",
+    type=click.IntRange(min=1),
+    default=DEFAULTS["workers"],
+    show_default=True,
+    help="Concurrent schemathesis workers.",
 )
 @click.option(
     "--exclude-check", "exclude_checks", multiple=True, help="A schemathesis check to leave out (repeatable)."
@@ -117,86 +142,35 @@ def _header(ctx: click.Context, param: click.Parameter, values: tuple[str, ...])
 @click.option(
     "--report-dir",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path("reports"),
+    default=DEFAULTS["report_dir"],
     show_default=True,
     help="Where the reports go (relative to the current folder); an earlier run's reports are replaced.",
 )
-def contract(
-    base_url: str | None,
-    api_key: str | None,
-    auth: str,
-    safe: bool,
-    job_ids: tuple[str, ...],
-    pause_job: str | None,
-    model: str,
-    training_file: str,
-    headers: list[tuple[str, str]],
-    seed: int,
-    max_examples: int,
-    stateful_steps: int,
-    wait_timeout: float,
-    poll_interval: float,
-    still_seconds: float,
-    request_timeout: float,
-    max_time: float | None,
-    rate_limit: str | None,
-    workers: int,
-    exclude_checks: tuple[str, ...],
-    report_dir: Path,
-) -> None:
+def contract(base_url: str | None, api_key: str | None, auth: str, **given: Any) -> None:
     """Test a fine-tuning jobs server against the contract. Exit 0 conforms, 1 does not, 2 could not test."""
-    from ftjobs._cli import missing_extra
-
     try:
-        from ftjobs.contract import ContractInterrupted, ContractOptions, interrupted_note, run_contract
+        from ftjobs.contract import ContractInterrupted, interrupted_note, run_contract
 
         if importlib.util.find_spec("schemathesis") is None:  # it runs in a subprocess: ask before that
             raise ModuleNotFoundError("No module named 'schemathesis'", name="schemathesis")
     except ImportError as missing:
         missing_extra(missing, "contract", "contract")
-    if base_url is not None and api_key is None:
-        api_key = os.environ.get("AZURE_OPENAI_API_KEY" if auth == "api-key" else "OPENAI_API_KEY")
-        if not api_key:
-            raise click.UsageError("--api-key is needed to test a server (or FTJOBS_CONTRACT_API_KEY / OPENAI_API_KEY)")
-    target = None
+    lists: dict[str, Any] = {name: list(given.pop(name)) for name in ("job_ids", "exclude_checks")}  # not tuples
     with contextlib.ExitStack() as stack:
         if base_url is None:
-            target = "the embedded reference server"
-            # No server named: start the reference server (it lives in ftjobs.testing; the suite does not know it).
-            try:
-                from ftjobs.testing import contract_server
-            except ImportError as missing:
-                missing_extra(
-                    missing, "server", "contract", instead="test a server of yours: ftjobs contract --base-url URL"
+            base_url, api_key = stack.enter_context(_embedded_server(api_key, auth))
+            given.update(
+                target="the embedded reference server",
+                poll_interval=min(given["poll_interval"], 0.05),
+                still_seconds=min(given["still_seconds"], 1.0),
+            )
+        else:
+            api_key = contract_key(api_key, auth)
+            if not api_key:
+                raise click.UsageError(
+                    "--api-key is needed to test a server (or FTJOBS_CONTRACT_API_KEY / OPENAI_API_KEY)"
                 )
-            base_url, api_key = stack.enter_context(contract_server(api_key=api_key, azure_style=auth == "api-key"))
-            poll_interval = min(poll_interval, 0.05)
-            still_seconds = min(still_seconds, 1.0)
-        assert api_key is not None  # noqa: S101 -- given, found in the environment, or the server's own
-        options = ContractOptions(
-            base_url=base_url,
-            api_key=api_key,
-            auth=auth,
-            safe=safe,
-            job_ids=list(job_ids),
-            pause_job=pause_job,
-            model=model,
-            training_file=training_file,
-            headers=headers,
-            seed=seed,
-            max_examples=max_examples,
-            stateful_steps=stateful_steps,
-            wait_timeout=wait_timeout,
-            poll_interval=poll_interval,
-            still_seconds=still_seconds,
-            request_timeout=request_timeout,
-            max_time=max_time,
-            rate_limit=rate_limit,
-            workers=workers,
-            exclude_checks=list(exclude_checks),
-            report_dir=report_dir,
-            target=target,
-        )
+        options = ContractOptions(base_url=base_url, api_key=api_key, auth=auth, **given, **lists)
         try:
             report = run_contract(options, echo=click.echo)
         except ValueError as unusable:
@@ -206,3 +180,12 @@ def contract(
             sys.exit(130)
     click.echo(report.summary())
     sys.exit(int(report.outcome))
+
+
+def _embedded_server(api_key: str | None, auth: str) -> contextlib.AbstractContextManager[tuple[str, str]]:
+    """No server named: the reference server (it lives in ftjobs.testing; the suite does not know it)."""
+    try:
+        from ftjobs.testing import contract_server
+    except ImportError as missing:
+        missing_extra(missing, "server", "contract", instead="test a server of yours: ftjobs contract --base-url URL")
+    return contract_server(api_key=api_key, azure_style=auth == "api-key")

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from ftjobs._cli_common import Declined, Interrupted, Session, complete_statuses, metadata_pairs, statuses, when
+from ftjobs._cli_common import CommandSession, Declined, Interrupted, complete_statuses, metadata_pairs, statuses, when
 
 if TYPE_CHECKING:
     from ftjobs.fleet import Action, FleetReport, Outcome, Plan
@@ -152,7 +152,7 @@ def is_fleet(action: str, job_id: str | None, wait_: bool, options: FleetOptions
     return False
 
 
-def run(session: Session, action: str, options: FleetOptions) -> None:
+def run(session: CommandSession, action: str, options: FleetOptions) -> None:
     """Plan, show, ask, act, summarise (see the module's docstring)."""
     from ftjobs import fleet
 
@@ -203,7 +203,7 @@ def run(session: Session, action: str, options: FleetOptions) -> None:
         sys.exit(1)
 
 
-def fleet_journal(session: Session, path: Path | None) -> Journal | None:
+def fleet_journal(session: CommandSession, path: Path | None) -> Journal | None:
     from ftjobs.fleet._journal import Journal
 
     return Journal.open(path, session.client.base_url) if path is not None else None
@@ -215,7 +215,7 @@ def _action(name: str) -> Action:
     return name  # type: ignore[return-value]
 
 
-def _show_plan(session: Session, plan: Plan, options: FleetOptions) -> None:
+def _show_plan(session: CommandSession, plan: Plan, options: FleetOptions) -> None:
     """The count and a table (stderr when --json: stdout then holds only the JSON)."""
     err = session.as_json
     source = "the journal named" if options.from_journal else "listed"
@@ -255,7 +255,7 @@ def _confirm(action: str, plan: Plan, options: FleetOptions) -> None:
 class _Progress:
     """A bar on a terminal (rich, on stderr), a line per job otherwise; safe to call from worker threads."""
 
-    def __init__(self, session: Session, total: int) -> None:
+    def __init__(self, session: CommandSession, total: int) -> None:
         self.quiet = session.as_json
         self.bar: Any = None
         if not self.quiet and sys.stderr.isatty():
@@ -298,7 +298,7 @@ def _job_line(outcome: Outcome) -> str:
     return f"{outcome.id}  {outcome.status_before or '?'}{after}  {outcome.result}{error}"
 
 
-def _finish(session: Session, report: FleetReport, options: FleetOptions, journal: Path | None) -> None:
+def _finish(session: CommandSession, report: FleetReport, options: FleetOptions, journal: Path | None) -> None:
     """The summary on stdout (one JSON object with --json)."""
     report.journal = journal
     if session.as_json:

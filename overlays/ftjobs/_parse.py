@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any, Protocol, Self, TypeVar
 
-from ftjobs._spec import compile_schema, load_spec, schema_validator
+from ftjobs._spec import compile_schema, load_spec, resolve, schema_validator
 
 if TYPE_CHECKING:
     import jsonschema_rs
@@ -218,15 +218,9 @@ def _object_branch(schema: Any) -> dict[str, Any] | None:
     return None
 
 
-def _resolve(schema: Any) -> Any:
-    while isinstance(schema, dict) and "$ref" in schema:
-        schema = _schemas()[schema["$ref"].rsplit("/", 1)[1]]
-    return schema
-
-
 def _branches(schema: Any) -> list[Any]:
     """The schema and the branches of its anyOf/oneOf/allOf, resolved, flattened."""
-    schema = _resolve(schema)
+    schema = resolve(schema)
     if not isinstance(schema, dict):
         return []
     found = [schema]
@@ -263,6 +257,14 @@ def _integers_of(schema: Any, depth: int) -> IntegerTree:
             if subtree:
                 tree["[]"] = subtree
     return tree
+
+
+def integral(value: Any, schema_name: str) -> Any:
+    """A copy of `value` with integral floats (`5.0`, valid JSON Schema integers) made `int` wherever the
+    fragment's schema `schema_name` says integer (the reference server answers what it was sent, as `5`)."""
+    made = copy.deepcopy(value)
+    _make_integers(made, _integer_tree(schema_name))
+    return made
 
 
 def _make_integers(value: Any, tree: IntegerTree) -> None:

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from ftjobs.contract import ContractOptions
+from ftjobs.contract._common import KEY_ENV
+from ftjobs.contract._options import contract_key
 from ftjobs.testing import contract_server
 
 
@@ -18,16 +20,14 @@ def contract_options(request: pytest.FixtureRequest) -> Iterator[ContractOptions
     """Options for a run against `--base-url` (or the embedded reference server), reports under reports/."""
     config = request.config
     base_url = config.getoption("--base-url")
-    api_key = config.getoption("--api-key") or os.environ.get("FTJOBS_CONTRACT_API_KEY")
+    api_key = config.getoption("--api-key") or os.environ.get(KEY_ENV)
     with contextlib.ExitStack() as stack:
         if base_url is None:
             base_url, api_key = stack.enter_context(
                 contract_server(api_key=api_key, azure_style=config.getoption("--auth") == "api-key")
             )
-        elif not api_key:
-            api_key = os.environ.get(
-                "AZURE_OPENAI_API_KEY" if config.getoption("--auth") == "api-key" else "OPENAI_API_KEY"
-            )
+        else:
+            api_key = contract_key(api_key, config.getoption("--auth"))
         if not api_key:
             pytest.fail("--api-key (or FTJOBS_CONTRACT_API_KEY / OPENAI_API_KEY) is needed to test a server")
         yield _options(config, base_url, api_key)

@@ -13,7 +13,7 @@ from ftjobs_api.models import (
     ListPaginatedFineTuningJobsResponse,
 )
 
-from ftjobs.contract._examples import resolve
+from ftjobs._spec import resolve
 
 JOB_EXAMPLES = ["JobPaused", "JobQueued", "JobCancelled", "JobValidatingFiles", "JobSucceeded"]
 
@@ -21,14 +21,14 @@ JOB_EXAMPLES = ["JobPaused", "JobQueued", "JobCancelled", "JobValidatingFiles", 
 @pytest.mark.parametrize("name", JOB_EXAMPLES)
 def test_job_example_round_trips(spec: dict[str, Any], name: str) -> None:
     """`FineTuningJob.from_dict(example).to_dict()` gives the example back."""
-    value = resolve(spec, {"$ref": f"#/components/examples/{name}"})["value"]
+    value = resolve({"$ref": f"#/components/examples/{name}"}, spec)["value"]
     job = FineTuningJob.from_dict(value)
     assert job.to_dict() == value
 
 
 def test_paused_job_reads_as_paused(spec: dict[str, Any]) -> None:
     """The seed's pause answer parses, with status `paused` (the upstream-generated client crashes here)."""
-    value = resolve(spec, {"$ref": "#/components/examples/JobPaused"})["value"]
+    value = resolve({"$ref": "#/components/examples/JobPaused"}, spec)["value"]
     job = FineTuningJob.from_dict(value)
     assert (job.id, job.status) == ("ftjob-abc123", "paused")
 
@@ -44,7 +44,7 @@ def test_paused_job_reads_as_paused(spec: dict[str, Any]) -> None:
 def test_list_examples_round_trip(spec: dict[str, Any], path: str, method: str, model: Any) -> None:
     """Each list answer's example parses into its model and writes back unchanged."""
     content = spec["paths"][path][method]["responses"]["200"]["content"]["application/json"]
-    value = resolve(spec, content["examples"]["page"])["value"]
+    value = resolve(content["examples"]["page"], spec)["value"]
     assert model.from_dict(value).to_dict() == value
 
 

@@ -16,7 +16,7 @@ from ftjobs.testing import JobStore, ManualClock, Timings, create_app, live_serv
 from tests.server.conftest import KEY, response_errors
 
 TIMINGS = Timings(validating_files=1.0, queued=1.0, running=10.0)
-JOB_OPERATIONS = [
+JOB_ROUTES = [
     ("GET", "", "retrieveFineTuningJob"),
     ("POST", "/pause", "pauseFineTuningJob"),
     ("POST", "/resume", "resumeFineTuningJob"),
@@ -124,14 +124,14 @@ def test_bad_credentials_answer_401_envelope(store: JobStore, headers: dict[str,
             assert response.status_code == 401
             assert response.json()["error"]["code"] == code
             assert response_errors(operation, response) == []
-        for method, suffix, operation in JOB_OPERATIONS:
+        for method, suffix, operation in JOB_ROUTES:
             response = anonymous.request(method, "/fine_tuning/jobs/ftjob-any" + suffix, headers=headers)
             assert response.status_code == 401
             assert response_errors(operation, response) == []
         assert KEY not in response.text
 
 
-@pytest.mark.parametrize(("method", "suffix", "operation"), JOB_OPERATIONS)
+@pytest.mark.parametrize(("method", "suffix", "operation"), JOB_ROUTES)
 @pytest.mark.parametrize(
     "job_id", ["ftjob-unknown", "x" * 300, "%E2%9C%93", "a%20b", "..", "%3F", "%23", "a%2Fb", "%2F%2E%2E%2F"]
 )
@@ -174,6 +174,18 @@ def test_bad_create_bodies_answer_400_envelope(http: TestClient, body: bytes, co
     assert response.status_code == 400
     assert fragment in response.json()["error"]["message"]
     assert response_errors("createFineTuningJob", response) == []
+
+
+def test_more_integrations_than_a_job_shows_answer_400(http: TestClient) -> None:
+    """A create with more integrations than a job may show is refused with the envelope; the most is accepted."""
+    wandb = {"type": "wandb", "wandb": {"project": "p"}}
+    body = {"model": "gpt-4o-mini", "training_file": "file-abc", "integrations": [wandb] * 6}
+    refused = http.post("/fine_tuning/jobs", json=body)
+    assert (refused.status_code, refused.json()["error"]["param"]) == (400, "integrations")
+    assert response_errors("createFineTuningJob", refused) == []
+    accepted = http.post("/fine_tuning/jobs", json=body | {"integrations": [wandb] * 5})
+    assert accepted.status_code == 200
+    assert response_errors("createFineTuningJob", accepted) == []
 
 
 def test_integral_floats_are_integers(http: TestClient) -> None:

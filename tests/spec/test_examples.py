@@ -9,7 +9,8 @@ import jsonschema_rs
 import pytest
 import yaml
 
-from ftjobs.contract._examples import HTTP_METHODS, example_errors, examples, resolve
+from ftjobs._spec import resolve
+from ftjobs.contract._examples import HTTP_METHODS, example_errors, examples
 from tests.conftest import SPEC_PATH
 
 
@@ -41,7 +42,7 @@ def test_every_operation_shows_a_success_example(spec: dict[str, Any]) -> None:
 def test_corrected_seed_pause_example(spec: dict[str, Any]) -> None:
     """The pause example answers `paused` and carries every field the job schema requires."""
     pause = spec["paths"]["/fine_tuning/jobs/{fine_tuning_job_id}/pause"]["post"]
-    example = resolve(spec, pause["responses"]["200"]["content"]["application/json"]["examples"]["paused"])
+    example = resolve(pause["responses"]["200"]["content"]["application/json"]["examples"]["paused"], spec)
     job = example["value"]
     assert job["status"] == "paused"
     required = spec["components"]["schemas"]["FineTuningJob"]["required"]
@@ -54,7 +55,7 @@ def test_corrected_seed_pause_example(spec: dict[str, Any]) -> None:
 )
 def test_upstream_omissions_are_invalid(spec: dict[str, Any], drop: str) -> None:
     """A job without one of the five fields upstream's examples omit fails the job schema."""
-    job = dict(resolve(spec, {"$ref": "#/components/examples/JobPaused"})["value"])
+    job = dict(resolve({"$ref": "#/components/examples/JobPaused"}, spec)["value"])
     del job[drop]
     check = validator(spec, {"$ref": "#/components/schemas/FineTuningJob"})
     assert not check.is_valid(job)
@@ -79,7 +80,7 @@ def test_upstream_omissions_are_invalid(spec: dict[str, Any], drop: str) -> None
 )
 def test_job_schema_rejects(spec: dict[str, Any], field: str, value: Any) -> None:
     """The job schema rejects values outside the contract: unknown status, string times, broken limits."""
-    job = dict(resolve(spec, {"$ref": "#/components/examples/JobPaused"})["value"])
+    job = dict(resolve({"$ref": "#/components/examples/JobPaused"}, spec)["value"])
     job[field] = value
     check = validator(spec, {"$ref": "#/components/schemas/FineTuningJob"})
     assert not check.is_valid(job)
@@ -101,7 +102,7 @@ def test_job_schema_rejects(spec: dict[str, Any], field: str, value: Any) -> Non
 )
 def test_job_schema_accepts(spec: dict[str, Any], field: str, value: Any) -> None:
     """The job schema accepts what real servers send within the contract, limits included."""
-    job = dict(resolve(spec, {"$ref": "#/components/examples/JobPaused"})["value"])
+    job = dict(resolve({"$ref": "#/components/examples/JobPaused"}, spec)["value"])
     job[field] = value
     check = validator(spec, {"$ref": "#/components/schemas/FineTuningJob"})
     assert check.is_valid(job)

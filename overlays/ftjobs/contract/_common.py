@@ -14,10 +14,18 @@ import httpx
 
 from ftjobs._auth import REDACTED, SECRET_HEADERS
 
+# What crosses to the schemathesis process: the environment our hooks (`_hooks`) and its configuration read,
 KEY_ENV = "FTJOBS_CONTRACT_API_KEY"
 AUTH_ENV = "FTJOBS_CONTRACT_AUTH"
-# Where the hooks write what they only warn about (an `Allow` header that lists extra methods).
-WARNINGS_ENV = "FTJOBS_CONTRACT_WARNINGS"
+HEADER_ENV = "FTJOBS_CONTRACT_HEADER_{}"  # the value of the configuration's n-th --header
+WARNINGS_ENV = "FTJOBS_CONTRACT_WARNINGS"  # where the hooks write what they only warn about (an extra `Allow`)
+# ... and what it reads and writes in the report folder.
+ST_CONFIG = "schemathesis.toml"
+ST_OUTPUT = "schemathesis-output.txt"
+ST_JSON = "schemathesis.json"
+ST_JUNIT = "junit.xml"
+ST_CACHE = "schemathesis-cache"
+ST_WARNINGS = ".warnings.jsonl"
 # Long bodies are cut to this many characters on the console; the reports keep them whole.
 CONSOLE_LIMIT = 400
 
@@ -50,7 +58,7 @@ class Redactor:
     def __init__(self, secrets: Iterable[str]) -> None:
         # Longest first, so that a secret containing another is replaced whole; very short values would
         # blank out ordinary words, and are not secrets anyone could use.
-        self._secrets = sorted({s for s in secrets if len(s) >= 4}, key=len, reverse=True)
+        self._secrets = sorted({secret for secret in secrets if len(secret) >= 4}, key=len, reverse=True)
 
     def __call__(self, text: str) -> str:
         for secret in self._secrets:

@@ -5,17 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from ftjobs._spec import resolve
+
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
-
-
-def resolve(spec: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
-    """Follow a local `$ref` (one level at a time) to the object it names."""
-    while "$ref" in node:
-        target: Any = spec
-        for part in node["$ref"].removeprefix("#/").split("/"):
-            target = target[part]
-        node = target
-    return node
 
 
 def examples(spec: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any], Any]]:
@@ -26,14 +18,14 @@ def examples(spec: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any], Any]]:
             if operation is None:
                 continue
             where = f"{method.upper()} {path}"
-            for parameter in (resolve(spec, p) for p in operation.get("parameters", [])):
+            for parameter in (resolve(given, spec) for given in operation.get("parameters", [])):
                 if "example" in parameter:
                     yield f"{where} param {parameter['name']}", parameter["schema"], parameter["example"]
             holders = {"request": operation.get("requestBody", {}), **operation["responses"]}
             for label, holder in holders.items():
-                for content in resolve(spec, holder).get("content", {}).values():
+                for content in resolve(holder, spec).get("content", {}).values():
                     for name, example in content.get("examples", {}).items():
-                        yield f"{where} {label} {name}", content["schema"], resolve(spec, example)["value"]
+                        yield f"{where} {label} {name}", content["schema"], resolve(example, spec)["value"]
 
 
 def example_errors(spec: dict[str, Any]) -> list[str]:

@@ -21,7 +21,8 @@ from schemathesis import CheckContext, Response
 
 from ftjobs.contract._common import AUTH_ENV, KEY_ENV, WARNINGS_ENV, credential_header, json_or_none
 
-JOB_OPERATIONS = {"retrieveFineTuningJob", "pauseFineTuningJob", "resumeFineTuningJob", "cancelFineTuningJob"}
+# The operations whose 200 answers the job the path names.
+JOB_ANSWERS = {"retrieveFineTuningJob", "pauseFineTuningJob", "resumeFineTuningJob", "cancelFineTuningJob"}
 HTTP_METHODS = frozenset({"get", "put", "post", "delete", "patch"})
 IMPLICIT_METHODS = frozenset({"head", "options"})
 
@@ -57,7 +58,7 @@ def configured_credentials_accepted(ctx: CheckContext, response: Response, case:
 def job_answer_names_the_path_id(ctx: CheckContext, response: Response, case: schemathesis.Case[Any]) -> bool:
     """A 200 answer of a job operation carries the id from the path."""
     operation_id = case.operation.definition.raw.get("operationId")
-    if operation_id not in JOB_OPERATIONS or response.status_code != 200:
+    if operation_id not in JOB_ANSWERS or response.status_code != 200:
         return True
     wanted = (case.path_parameters or {}).get("fine_tuning_job_id")
     body = json_or_none(response.content)

@@ -11,7 +11,7 @@ from ftjobs.contract._guard import unknown_id
 from ftjobs.contract._properties import Properties
 from ftjobs.contract._session import Session, Stop, schema_errors
 
-JOB_OPERATIONS = [
+JOB_ROUTES = [  # (method, suffix) of every route below one job
     ("GET", ""),
     ("POST", "/pause"),
     ("POST", "/resume"),
@@ -22,14 +22,14 @@ JOB_OPERATIONS = [
 LIST_SCHEMAS = {"jobs": "ListPaginatedFineTuningJobsResponse", "events": "ListFineTuningJobEventsResponse"}
 
 
-def preflight(s: Session, p: Properties) -> None:
+def preflight(session: Session, props: Properties) -> None:
     """Reachable, credentials accepted, and some operation answering: else the run cannot test anything (2).
 
     A list that fails (5xx, or no list) is not the end when another operation answers: what a partial server
     (a gateway that breaks some routes) does is then tested, and its broken operations fail their checks.
     """
-    result = p["credentials_accepted"]
-    exchange = s.call("GET", "/fine_tuning/jobs", params={"limit": "1"})
+    result = props["credentials_accepted"]
+    exchange = session.call("GET", "/fine_tuning/jobs", params={"limit": "1"})
     response = exchange.response
     where = f"GET {exchange.request.url}"
     if response is None:
@@ -50,7 +50,7 @@ def preflight(s: Session, p: Properties) -> None:
         return
     found = what_answered(exchange.response)
     if status == 404:
-        hint = "" if _ends_like_a_base(s.base_url) else ": the base URL usually ends in /v1 or /openai/v1"
+        hint = "" if _ends_like_a_base(session.base_url) else ": the base URL usually ends in /v1 or /openai/v1"
         raise CouldNotTest(f"{where} answered 404 with {found}, not a list of jobs{hint}", exchange)
     if status < 500:
         raise CouldNotTest(
@@ -58,11 +58,11 @@ def preflight(s: Session, p: Properties) -> None:
             exchange,
         )
     # The list fails. Does anything else answer? A retrieve of an id no server holds answers 404 (JSON).
-    other = s.call("GET", f"/fine_tuning/jobs/{unknown_id()}")
+    other = session.call("GET", f"/fine_tuning/jobs/{unknown_id()}")
     media = other.response.headers.get("content-type", "") if other.response is not None else ""
     if other.status == 404 and "json" in media:
         result.checked = True  # credentials accepted by another operation; the list's failure is a finding later
-        s.progress(f"  the list of jobs answered {status} with {found}; other operations answer: testing on")
+        session.progress(f"  the list of jobs answered {status} with {found}; other operations answer: testing on")
         return
     raise CouldNotTest(
         f"no operation answers: {where} answered {status} with {found}, and a retrieve of an unknown id answered "
@@ -76,76 +76,78 @@ def _ends_like_a_base(base_url: str) -> bool:
     return path.endswith(("/v1", "/openai"))
 
 
-def unknown_ids(s: Session, p: Properties) -> None:
+def unknown_ids(session: Session, props: Properties) -> None:
     """An unknown id answers 404 on every job operation; an odd one (long, not ASCII) 404, or 400 for its form.
 
     The odd id is the scenarios' own: schemathesis' fuzzing reaches such ids only by chance.
     """
-    result = p["unknown_id_404"]
+    result = props["unknown_id_404"]
     odd = "ftjob-ünknown-" + secrets.token_hex(20)
     for job_id, statuses, kind in (
         (unknown_id(), frozenset({404}), "an unknown id"),
         (odd, frozenset({400, 404}), f"an unknown id with a non-ASCII character, {len(odd)} characters long"),
     ):
-        for method, suffix in JOB_OPERATIONS:
-            exchange = s.call(method, f"/fine_tuning/jobs/{quote(job_id, safe='')}{suffix}")
-            s.expect_refusal(result, exchange, statuses, f"{method} {suffix or 'retrieve'} of {kind}")
+        for method, suffix in JOB_ROUTES:
+            exchange = session.call(method, f"/fine_tuning/jobs/{quote(job_id, safe='')}{suffix}")
+            session.expect_refusal(result, exchange, statuses, f"{method} {suffix or 'retrieve'} of {kind}")
     result.checked = True
 
 
-def bad_credentials(s: Session, p: Properties) -> None:
-    missing, wrong = p["missing_credentials_401"], p["wrong_credentials_401"]
-    header = next(iter(s.auth_header))
+def bad_credentials(session: Session, props: Properties) -> None:
+    missing, wrong = props["missing_credentials_401"], props["wrong_credentials_401"]
+    header = next(iter(session.auth_header))
     wrong_value = "Bearer sk-ftjobs-contract-wrong" if header == "authorization" else "ftjobs-contract-wrong"
-    plain = {k: v for k, v in s.headers.items() if k not in s.auth_header}
+    plain = {k: v for k, v in session.headers.items() if k not in session.auth_header}
     probes: list[tuple[str, str, dict[str, str] | None]] = [
         ("GET", "/fine_tuning/jobs", None),
         ("POST", "/fine_tuning/jobs/ftjob-ftjobs-contract/pause", None),
         ("POST", "/fine_tuning/jobs", {"model": "gpt-4o-mini", "training_file": "file-ftjobs-contract"}),
     ]
     for method, path, body in probes:
-        s.expect_refusal(missing, s.call(method, path, headers=plain, json=body), frozenset({401}), "no credentials")
-        s.expect_refusal(
+        session.expect_refusal(
+            missing, session.call(method, path, headers=plain, json=body), frozenset({401}), "no credentials"
+        )
+        session.expect_refusal(
             wrong,
-            s.call(method, path, headers={**plain, header: wrong_value}, json=body),
+            session.call(method, path, headers={**plain, header: wrong_value}, json=body),
             frozenset({401}),
             "a wrong key",
         )
     missing.checked = wrong.checked = True
 
 
-def malformed_input(s: Session, p: Properties) -> None:
-    result = p["malformed_input_400"]
+def malformed_input(session: Session, props: Properties) -> None:
+    result = props["malformed_input_400"]
     probes: list[tuple[str, dict[str, Any]]] = [
         (
             "broken JSON",
             {
                 "content": b'{"model": "gpt-4o-mini", "training_file": ',
-                "headers": {**s.headers, "content-type": "application/json"},
+                "headers": {**session.headers, "content-type": "application/json"},
             },
         ),
         ("a wrong type", {"json": {"model": 4, "training_file": "file-ftjobs-contract"}}),
         ("a missing required field", {"json": {"model": "gpt-4o-mini"}}),
     ]
     for why, kwargs in probes:
-        exchange = s.call("POST", "/fine_tuning/jobs", **kwargs)  # a job it wrongly made: the guard records it
-        s.expect_refusal(result, exchange, frozenset({400}), why)
+        exchange = session.call("POST", "/fine_tuning/jobs", **kwargs)  # a job it wrongly made: the guard records it
+        session.expect_refusal(result, exchange, frozenset({400}), why)
     result.checked = True
 
 
-def reads_of(s: Session, p: Properties, job_ids: list[str]) -> None:
-    result = p["reads_name_the_job"]
+def reads_of(session: Session, props: Properties, job_ids: list[str]) -> None:
+    result = props["reads_name_the_job"]
     for job_id in job_ids:
         try:
-            s.read(result, job_id)
+            session.read(result, job_id)
         except Stop:
             continue
         for suffix, schema in (
             ("/events", "ListFineTuningJobEventsResponse"),
             ("/checkpoints", "ListFineTuningJobCheckpointsResponse"),
         ):
-            exchange = s.call("GET", f"/fine_tuning/jobs/{job_id}{suffix}")
-            if s.expect_json(result, exchange) and exchange.response is not None:
+            exchange = session.call("GET", f"/fine_tuning/jobs/{job_id}{suffix}")
+            if session.expect_json(result, exchange) and exchange.response is not None:
                 problems = schema_errors(schema, json_or_none(exchange.response.content))
                 if exchange.response.status_code != 200 or problems:
                     result.fail(f"{suffix[1:]} did not answer a valid list: {problems[:3]}", exchange)
@@ -158,24 +160,26 @@ def reads_of(s: Session, p: Properties, job_ids: list[str]) -> None:
 # -- pagination ------------------------------------------------------------------------------------
 
 
-def paging(s: Session, p: Properties, events_of: str | None) -> None:
+def paging(session: Session, props: Properties, events_of: str | None) -> None:
     """limit, has_more and after on the list of jobs, and on the events of `events_of` (when given)."""
     collections = [("jobs", "/fine_tuning/jobs")]
     if events_of is not None:
         collections.append(("events", f"/fine_tuning/jobs/{events_of}/events"))
-    limit, more, after = p["list_limit_respected"], p["list_has_more"], p["list_after_continues"]
+    limit, more, after = props["list_limit_respected"], props["list_has_more"], props["list_after_continues"]
     for kind, path in collections:
         try:
-            _paging_of(s, kind, path, limit, more, after)
+            _paging_of(session, kind, path, limit, more, after)
         except Stop:
             continue
     for result in (more, after):
         result.skip("no list had two items or more to page through")
 
 
-def _page(s: Session, result: PropertyResult, kind: str, path: str, **params: str) -> tuple[list[str], bool, Exchange]:
-    exchange = s.call("GET", path, params=params)
-    if not s.expect_json(result, exchange) or exchange.response is None:
+def _page(
+    session: Session, result: PropertyResult, kind: str, path: str, **params: str
+) -> tuple[list[str], bool, Exchange]:
+    exchange = session.call("GET", path, params=params)
+    if not session.expect_json(result, exchange) or exchange.response is None:
         raise Stop
     body = json_or_none(exchange.response.content)
     problems = schema_errors(LIST_SCHEMAS[kind], body)
@@ -186,10 +190,10 @@ def _page(s: Session, result: PropertyResult, kind: str, path: str, **params: st
 
 
 def _paging_of(
-    s: Session, kind: str, path: str, limit: PropertyResult, more: PropertyResult, after: PropertyResult
+    session: Session, kind: str, path: str, limit: PropertyResult, more: PropertyResult, after: PropertyResult
 ) -> None:
-    everything, _, _ = _page(s, limit, kind, path, limit="100")
-    first, first_more, exchange = _page(s, limit, kind, path, limit="1")
+    everything, _, _ = _page(session, limit, kind, path, limit="100")
+    first, first_more, exchange = _page(session, limit, kind, path, limit="1")
     if len(first) > 1:
         limit.fail(f"limit=1 answered {len(first)} {kind}", exchange)
         raise Stop
@@ -200,7 +204,7 @@ def _paging_of(
         more.fail(f"limit=1 answered has_more=false although {len(everything)} {kind} exist", exchange)
     more.checked = True
     cursor = first[0]
-    following, _, exchange = _page(s, after, kind, path, limit="1", after=cursor)
+    following, _, exchange = _page(session, after, kind, path, limit="1", after=cursor)
     position = everything.index(cursor) if cursor in everything else None
     if following and following[0] == cursor:
         after.fail(f"after={cursor} answered the cursor itself again", exchange)

@@ -19,20 +19,31 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib.resources import as_file, files
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import httpx
 
-from ftjobs.contract._common import AUTH_ENV, KEY_ENV, WARNINGS_ENV, CouldNotTest, Redactor, cut, json_or_none
-
-if TYPE_CHECKING:
-    from ftjobs.contract._runner import ContractOptions
+from ftjobs.contract._common import (
+    AUTH_ENV,
+    HEADER_ENV,
+    KEY_ENV,
+    ST_CACHE,
+    ST_CONFIG,
+    ST_JSON,
+    ST_JUNIT,
+    ST_OUTPUT,
+    ST_WARNINGS,
+    WARNINGS_ENV,
+    CouldNotTest,
+    Redactor,
+    cut,
+    json_or_none,
+)
+from ftjobs.contract._options import ContractOptions
 
 TRANSITIONS = "^(pause|resume|cancel)FineTuningJob$"
-HEADER_ENV = "FTJOBS_CONTRACT_HEADER_{}"
 # Checks of ours replace these (see _hooks): schemathesis' Allow check fails honest extra methods.
 REPLACED_CHECKS = ("allow_header_conformance",)
-CONFIG_NAME = "schemathesis.toml"
 GRACE = 5.0  # seconds schemathesis waits beyond --request-timeout (the guard times out the server first)
 UNANSWERED_LIMIT = 3  # requests left without an answer before schemathesis is stopped: the server is gone
 
@@ -65,7 +76,7 @@ def config_text(options: ContractOptions) -> str:
     )
     return f"""# Written by ftjobs contract for this run. Secrets are read from the environment, never stored here.
 [cache]
-directory = "{(options.report_dir / "schemathesis-cache").as_posix()}"
+directory = "{(options.report_dir / ST_CACHE).as_posix()}"
 
 [headers]
 {headers}
@@ -93,7 +104,7 @@ expected-statuses = ["2xx", "400", "401", "403", "404", "429"]
 
 
 def command(options: ContractOptions, url: str, spec: Path, config: Path) -> list[str]:
-    phases = [p for p in options.phases if not (options.safe and p == "stateful")]
+    phases = [phase for phase in options.phases if not (options.safe and phase == "stateful")]
     excluded = sorted({*REPLACED_CHECKS, *options.exclude_checks})
     argv = [
         sys.executable,
@@ -125,9 +136,9 @@ def command(options: ContractOptions, url: str, spec: Path, config: Path) -> lis
         "--report-dir",
         str(options.report_dir),
         "--report-junit-path",
-        str(options.report_dir / "junit.xml"),
+        str(options.report_dir / ST_JUNIT),
         "--report-json-path",
-        str(options.report_dir / "schemathesis.json"),
+        str(options.report_dir / ST_JSON),
         "--warnings",
         "off",
     ]
@@ -149,67 +160,40 @@ def run_schemathesis(
     """Run schemathesis against `url` (the guard's proxy); its output goes to `echo` redacted and cut, whole
     (redacted) to the report folder. Stopped early when `unanswered()` reaches `UNANSWERED_LIMIT`."""
     report_dir = options.report_dir
-    config = report_dir / CONFIG_NAME
+    config = report_dir / ST_CONFIG
     config.write_text(config_text(options), encoding="utf-8")
-    warnings_file = report_dir / ".warnings.jsonl"
-    env = {
-        **os.environ,
-        KEY_ENV: options.api_key,
-        AUTH_ENV: options.auth,
-        WARNINGS_ENV: str(warnings_file),
-        "SCHEMATHESIS_HOOKS": "ftjobs.contract._hooks",
-        "NO_COLOR": "1",
-    }
-    env.update({HEADER_ENV.format(index): value for index, (_, value) in enumerate(options.headers)})
-    lines: list[str] = []
+    warnings_file = report_dir / ST_WARNINGS
     shown = _Output(config, url.removesuffix(httpx.URL(url).path), options.base_url)
-    timed_out, gone = threading.Event(), threading.Event()
+    lines: list[str] = []
+
+    def show(raw: str) -> None:
+        line = shown(redact(raw.rstrip("\n")))
+        lines.append(line)
+        echo(cut(line))
+
     # A scratch working folder: hypothesis keeps its example database there, which must not outlive the run
     # (it would replay old examples and break the seed's determinism). Every path it is given is absolute.
     with as_file(files("ftjobs_api") / "openapi.json") as spec, tempfile.TemporaryDirectory() as scratch:
         argv = command(options, url, spec, config)
-        with subprocess.Popen(  # noqa: S603 -- our own interpreter and arguments
-            argv,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            errors="replace",
-            env=env,
-            cwd=scratch,
-            start_new_session=True,  # its own process group: stopped whole, on time-out and on Ctrl-C
-        ) as process:
-            watchdog = threading.Timer(min(max(0.0, deadline - time.monotonic()), 1e9), _stop, (process, timed_out))
-            watchdog.daemon = True
-            watchdog.start()
-            watcher = threading.Thread(target=_watch_unanswered, args=(process, unanswered, gone), daemon=True)
-            watcher.start()
-            try:
-                assert process.stdout is not None  # noqa: S101 -- stdout=PIPE
-                for raw in process.stdout:
-                    line = shown(redact(raw.rstrip("\n")))
-                    lines.append(line)
-                    echo(cut(line))
-            except BaseException:
-                _stop(process, None)
-                raise
-            finally:
-                watchdog.cancel()
+        exit_code, timed_out, gone = _watched(
+            argv, _environment(options, warnings_file), scratch, deadline, unanswered, show
+        )
     output = "\n".join(lines)
-    (report_dir / "schemathesis-output.txt").write_text(output + "\n", encoding="utf-8")
-    for name in ("junit.xml", "schemathesis.json"):  # they name the guard's address: name the server's
+    (report_dir / ST_OUTPUT).write_text(output + "\n", encoding="utf-8")
+    for name in (ST_JUNIT, ST_JSON):  # they name the guard's address: name the server's
         path = report_dir / name
         if path.is_file():
             path.write_text(path.read_text(encoding="utf-8").replace(shown.proxy_origin, shown.server_origin), "utf-8")
-    if timed_out.is_set():
+    if timed_out:
         raise CouldNotTest("the overall time limit (--max-time) was reached while schemathesis ran")
-    result = SchemathesisResult(process.returncode, output=output)
-    _read_report(result, report_dir / "schemathesis.json")
+    result = SchemathesisResult(exit_code, output=output)
+    _read_report(result, report_dir / ST_JSON)
     result.warnings = [
         f"`Allow: {w['allow']}` on {w['path']} also lists {', '.join(w['extra'])} (not documented)"
         for w in _records(warnings_file)
     ]
     warnings_file.unlink(missing_ok=True)
-    if gone.is_set():
+    if gone:
         result.incomplete = (
             f"stopped after {unanswered()} requests got no answer within {options.request_timeout:g} s "
             "(--request-timeout)"
@@ -219,6 +203,58 @@ def run_schemathesis(
         detail = "; ".join(result.errors[:3]) or last
         result.incomplete = f"schemathesis could not run everything (exit {result.exit_code}): {cut(detail, 300)}"
     return result
+
+
+def _environment(options: ContractOptions, warnings_file: Path) -> dict[str, str]:
+    """schemathesis' environment: what our hooks read (the key, how it is sent, the headers), no colour."""
+    env = {
+        **os.environ,
+        KEY_ENV: options.api_key,
+        AUTH_ENV: options.auth,
+        WARNINGS_ENV: str(warnings_file),
+        "SCHEMATHESIS_HOOKS": "ftjobs.contract._hooks",
+        "NO_COLOR": "1",
+    }
+    env.update({HEADER_ENV.format(index): value for index, (_, value) in enumerate(options.headers)})
+    return env
+
+
+def _watched(
+    argv: list[str],
+    env: dict[str, str],
+    cwd: str,
+    deadline: float,
+    unanswered: Callable[[], int],
+    show: Callable[[str], None],
+) -> tuple[int, bool, bool]:
+    """Run schemathesis, each output line to `show`; stopped (its whole process group) at `deadline`, when the
+    server stops answering, or on any exception. Its exit code, whether time ran out, whether the server went."""
+    timed_out, gone = threading.Event(), threading.Event()
+    with subprocess.Popen(  # noqa: S603 -- our own interpreter and arguments
+        argv,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        errors="replace",
+        env=env,
+        cwd=cwd,
+        start_new_session=True,  # its own process group: stopped whole, on time-out and on Ctrl-C
+    ) as process:
+        watchdog = threading.Timer(min(max(0.0, deadline - time.monotonic()), 1e9), _stop, (process, timed_out))
+        watchdog.daemon = True
+        watchdog.start()
+        watcher = threading.Thread(target=_watch_unanswered, args=(process, unanswered, gone), daemon=True)
+        watcher.start()
+        try:
+            assert process.stdout is not None  # noqa: S101 -- stdout=PIPE
+            for raw in process.stdout:
+                show(raw)
+        except BaseException:
+            _stop(process, None)
+            raise
+        finally:
+            watchdog.cancel()
+    return process.returncode, timed_out.is_set(), gone.is_set()
 
 
 def _watch_unanswered(process: subprocess.Popen[str], unanswered: Callable[[], int], gone: threading.Event) -> None:

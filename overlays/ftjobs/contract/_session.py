@@ -15,11 +15,10 @@ from typing import Any
 import httpx
 
 from ftjobs._spec import schema_validator
+from ftjobs._statuses import PRE_RUNNING, TERMINAL
 from ftjobs.contract._common import CouldNotTest, Exchange, PropertyResult, json_or_none
 from ftjobs.contract._guard import Guard, usable_id
 
-TERMINAL = frozenset({"succeeded", "failed", "cancelled"})
-PRE_RUNNING = frozenset({"created", "pending", "validating_files", "queued"})
 REFUSALS = frozenset({400, 409})
 FIRST_POLL = 0.05
 UNANSWERED_LIMIT = 3  # requests without an answer before the run stops

@@ -67,14 +67,49 @@ class ApiError(Exception):
 
 def create_app(store: JobStore | None = None, *, api_keys: Iterable[str] = ("sk-ftjobs-test",)) -> Starlette:
     """The reference server as an ASGI app, over `store` (a fresh `JobStore` if none), accepting `api_keys`."""
-    jobs = store if store is not None else JobStore()
-    keys = [key.encode() for key in api_keys]
-    if not keys:
-        raise ValueError("the reference server needs at least one API key")
-    validate_create = schema_validator("CreateFineTuningJobRequest")
-    create_fields = frozenset(load_spec()["components"]["schemas"]["CreateFineTuningJobRequest"]["properties"])
+    api = _ReferenceApi(store if store is not None else JobStore(), [key.encode() for key in api_keys])
+    routes = api.routes()
+    app = Starlette(
+        routes=[Mount("/v1", routes=routes), Mount("/openai/v1", routes=routes), Mount("/openai", routes=routes)],
+        exception_handlers={HTTPException: api.routing_refusal, Exception: _server_error},
+    )
+    app.state.store = api.jobs
+    app.add_middleware(_RequestId)
+    return app
 
-    def authenticate(request: Request) -> None:
+
+class _ReferenceApi:
+    """The operations over one store: credentials and `api-version` checked, refusals answered as envelopes."""
+
+    def __init__(self, jobs: JobStore, keys: list[bytes]) -> None:
+        if not keys:
+            raise ValueError("the reference server needs at least one API key")
+        self.jobs, self.keys = jobs, keys
+        schemas = load_spec()["components"]["schemas"]
+        self.validate_create = schema_validator("CreateFineTuningJobRequest")
+        self.create_fields = frozenset(schemas["CreateFineTuningJobRequest"]["properties"])
+        # A job shows at most this many integrations (the request itself is not capped: deviation 28).
+        self.max_integrations = next(
+            int(branch["maxItems"])
+            for branch in schemas["FineTuningJob"]["properties"]["integrations"]["anyOf"]
+            if "maxItems" in branch
+        )
+
+    def routes(self) -> list[Route]:
+        """The fine-tuning routes, mounted under each base by `create_app`."""
+        job = "/fine_tuning/jobs/{fine_tuning_job_id}"
+        return [
+            # One route for both methods, so that a wrong method's 405 names both in `Allow`.
+            Route("/fine_tuning/jobs", self.operation(self.jobs_collection), methods=["GET", "POST"]),
+            Route(job, self.operation(self.retrieve), methods=["GET"]),
+            Route(job + "/pause", self.operation(self.pause), methods=["POST"]),
+            Route(job + "/resume", self.operation(self.resume), methods=["POST"]),
+            Route(job + "/cancel", self.operation(self.cancel), methods=["POST"]),
+            Route(job + "/events", self.operation(self.events), methods=["GET"]),
+            Route(job + "/checkpoints", self.operation(self.checkpoints), methods=["GET"]),
+        ]
+
+    def authenticate(self, request: Request) -> None:
         presented = request.headers.get("api-key")
         if presented is None:
             scheme, _, token = request.headers.get("authorization", "").partition(" ")
@@ -85,9 +120,10 @@ def create_app(store: JobStore | None = None, *, api_keys: Iterable[str] = ("sk-
                 "No API key provided: send `Authorization: Bearer <key>` or `api-key: <key>`.",
                 code="missing_api_key",
             )
-        if not any(hmac.compare_digest(presented.encode(), key) for key in keys):
+        if not any(hmac.compare_digest(presented.encode(), key) for key in self.keys):
             raise ApiError(401, "Incorrect API key provided.", code="invalid_api_key")
 
+    @staticmethod
     def check_version(request: Request) -> None:
         version = request.query_params.get("api-version")
         if request.url.path.startswith(DATED_ROUTES):
@@ -109,13 +145,13 @@ def create_app(store: JobStore | None = None, *, api_keys: Iterable[str] = ("sk-
         elif version is not None and version not in API_VERSIONS:
             raise ApiError(400, "api-version must be 'v1' or 'preview'.", param="api-version")
 
-    def operation(handler: Handler) -> Handler:
+    def operation(self, handler: Handler) -> Handler:
         """Wrap a handler: credentials, `api-version`, and the store's refusals as envelopes."""
 
         async def wrapped(request: Request) -> Response:
             try:
-                authenticate(request)
-                check_version(request)
+                self.authenticate(request)
+                self.check_version(request)
                 return await handler(request)
             except ApiError as error:
                 return error.response()
@@ -126,93 +162,80 @@ def create_app(store: JobStore | None = None, *, api_keys: Iterable[str] = ("sk-
 
         return wrapped
 
+    @staticmethod
     def job_id(request: Request) -> str:
         value: str = request.path_params["fine_tuning_job_id"]
         if len(value) > MAX_ID_LENGTH:
             raise _not_found(value[:32] + "…")
         return value
 
-    async def create(request: Request) -> Response:
+    async def jobs_collection(self, request: Request) -> Response:
+        return await (self.create if request.method == "POST" else self.list_jobs)(request)
+
+    async def create(self, request: Request) -> Response:
         body = await _json_body(request)
-        unknown = sorted(set(body) - create_fields) if isinstance(body, dict) else []
+        unknown = sorted(set(body) - self.create_fields) if isinstance(body, dict) else []
         if unknown:
             # The fragment leaves the request open (proxies pass unknown fields on); OpenAI refuses them.
             raise ApiError(400, f"Unrecognized request argument supplied: {unknown[0][:64]}", param=unknown[0][:64])
-        errors = list(validate_create.iter_errors(body))
+        errors = list(self.validate_create.iter_errors(body))
         if errors:
             first = errors[0]
             param = ".".join(str(part) for part in first.instance_path) or None
             pointer = "/" + "/".join(str(part) for part in first.instance_path)
             raise ApiError(400, f"Invalid request body at '{pointer}': {first.message}", param=param)
-        return JSONResponse(jobs.create(body))
+        integrations = body.get("integrations")
+        if isinstance(integrations, list) and len(integrations) > self.max_integrations:
+            # A job with more could not be shown within the contract: refused, as a file that does not exist is.
+            raise ApiError(
+                400,
+                f"A job takes at most {self.max_integrations} integrations ({len(integrations)} given).",
+                param="integrations",
+            )
+        return JSONResponse(self.jobs.create(body))
 
-    async def list_jobs(request: Request) -> Response:
+    async def list_jobs(self, request: Request) -> Response:
         after, limit = _page_params(request, default_limit=20)
-        data, more = jobs.list_jobs(after=after, limit=limit)
+        data, more = self.jobs.list_jobs(after=after, limit=limit)
         return JSONResponse({"object": "list", "data": data, "has_more": more})
 
-    async def retrieve(request: Request) -> Response:
-        return JSONResponse(jobs.retrieve(job_id(request)))
+    async def retrieve(self, request: Request) -> Response:
+        return JSONResponse(self.jobs.retrieve(self.job_id(request)))
 
-    async def pause(request: Request) -> Response:
-        return JSONResponse(jobs.pause(job_id(request)))
+    async def pause(self, request: Request) -> Response:
+        return JSONResponse(self.jobs.pause(self.job_id(request)))
 
-    async def resume(request: Request) -> Response:
-        return JSONResponse(jobs.resume(job_id(request)))
+    async def resume(self, request: Request) -> Response:
+        return JSONResponse(self.jobs.resume(self.job_id(request)))
 
-    async def cancel(request: Request) -> Response:
-        return JSONResponse(jobs.cancel(job_id(request)))
+    async def cancel(self, request: Request) -> Response:
+        return JSONResponse(self.jobs.cancel(self.job_id(request)))
 
-    async def events(request: Request) -> Response:
+    async def events(self, request: Request) -> Response:
         after, limit = _page_params(request, default_limit=20)
-        data, more = jobs.list_events(job_id(request), after=after, limit=limit)
+        data, more = self.jobs.list_events(self.job_id(request), after=after, limit=limit)
         return JSONResponse({"object": "list", "data": data, "has_more": more})
 
-    async def checkpoints(request: Request) -> Response:
+    async def checkpoints(self, request: Request) -> Response:
         after, limit = _page_params(request, default_limit=10)
-        data, more = jobs.list_checkpoints(job_id(request), after=after, limit=limit)
+        data, more = self.jobs.list_checkpoints(self.job_id(request), after=after, limit=limit)
         first_id = data[0]["id"] if data else None
         last_id = data[-1]["id"] if data else None
         page = {"object": "list", "data": data, "first_id": first_id, "last_id": last_id, "has_more": more}
         return JSONResponse(page)
 
-    create_operation, list_operation = operation(create), operation(list_jobs)
-
-    async def jobs_collection(request: Request) -> Response:
-        # One route for both methods, so that a wrong method's 405 names both in `Allow`.
-        return await (create_operation if request.method == "POST" else list_operation)(request)
-
-    job = "/fine_tuning/jobs/{fine_tuning_job_id}"
-    routes = [
-        Route("/fine_tuning/jobs", jobs_collection, methods=["GET", "POST"]),
-        Route(job, operation(retrieve), methods=["GET"]),
-        Route(job + "/pause", operation(pause), methods=["POST"]),
-        Route(job + "/resume", operation(resume), methods=["POST"]),
-        Route(job + "/cancel", operation(cancel), methods=["POST"]),
-        Route(job + "/events", operation(events), methods=["GET"]),
-        Route(job + "/checkpoints", operation(checkpoints), methods=["GET"]),
-    ]
-
-    async def routing_refusal(request: Request, exc: Exception) -> Response:
+    async def routing_refusal(self, request: Request, exc: Exception) -> Response:
         """Routing refusals in the envelope; an id with an encoded `/` is an unknown id like any other."""
         if not isinstance(exc, HTTPException):  # Starlette routes only HTTPException here
             raise TypeError(exc)
         encoded = JOB_PATH.match(request.scope.get("raw_path", b"").decode("latin-1"))
         if exc.status_code == 404 and encoded is not None:
             try:
-                authenticate(request)
+                self.authenticate(request)
             except ApiError as error:
                 return error.response()
             return _not_found(unquote(encoded.group("id"))[:MAX_ID_LENGTH]).response()
         return await _http_exception(request, exc)
-
-    app = Starlette(
-        routes=[Mount("/v1", routes=routes), Mount("/openai/v1", routes=routes), Mount("/openai", routes=routes)],
-        exception_handlers={HTTPException: routing_refusal, Exception: _server_error},
-    )
-    app.state.store = jobs
-    app.add_middleware(_RequestId)
-    return app
 
 
 def _not_found(job_id: str) -> ApiError:

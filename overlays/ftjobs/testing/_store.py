@@ -18,8 +18,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from ftjobs._parse import integral
+from ftjobs._statuses import TERMINAL
+
 Status = Literal["validating_files", "queued", "running", "paused", "succeeded", "failed", "cancelled"]
-TERMINAL: frozenset[str] = frozenset({"succeeded", "failed", "cancelled"})
 # Which status each state-changing operation needs, and the status it leads to.
 TRANSITIONS: dict[str, tuple[frozenset[str], Status]] = {
     "pause": (frozenset({"running"}), "paused"),
@@ -132,7 +134,7 @@ class JobStore:
     def create(self, request: Mapping[str, Any]) -> dict[str, Any]:
         """Create a job from a request body that already validates against the fragment."""
         now = self.clock.now()
-        request = _integers(request)
+        request = integral(dict(request), "CreateFineTuningJobRequest")
         method = copy.deepcopy(request.get("method") or {"type": "supervised", "supervised": {}})
         if method["type"] == "supervised":
             supervised = method.setdefault("supervised", {})
@@ -377,21 +379,6 @@ class JobStore:
 def _with_auto(given: Mapping[str, Any]) -> dict[str, Any]:
     """The shared hyperparameters, `auto` where not given."""
     return {name: given.get(name, "auto") for name in ("batch_size", "learning_rate_multiplier", "n_epochs")}
-
-
-INTEGER_FIELDS = frozenset({"seed", "batch_size", "n_epochs", "eval_interval", "eval_samples"})
-
-
-def _integers(value: Any, key: str | None = None) -> Any:
-    """A copy of a request with integral floats (`5.0`, valid JSON Schema integers) made `int` where the
-    fragment says integer, so that answers carry `5`."""
-    if isinstance(value, Mapping):
-        return {k: _integers(v, k) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_integers(v) for v in value]
-    if key in INTEGER_FIELDS and isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
 
 
 def _epochs(job: Mapping[str, Any]) -> int:
