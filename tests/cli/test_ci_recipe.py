@@ -7,14 +7,13 @@ import contextlib
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import yaml
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, free_port
 
 
 def _recipe() -> dict[str, object]:
@@ -23,12 +22,6 @@ def _recipe() -> dict[str, object]:
     assert block is not None, "README has no CI recipe between the markers"
     loaded: dict[str, object] = yaml.safe_load(block.group(1))
     return loaded
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def test_readme_ci_recipe_runs(tmp_path: Path) -> None:
@@ -42,7 +35,7 @@ def test_readme_ci_recipe_runs(tmp_path: Path) -> None:
     env = {
         **os.environ,
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-        "PORT": str(_free_port()),
+        "PORT": str(free_port()),
         "GITHUB_STEP_SUMMARY": str(summary),
     }
     # One shell, as the runner's job keeps the background server; its own process group, stopped whole after.

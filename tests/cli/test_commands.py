@@ -9,11 +9,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
 
 from ftjobs._cli import main
-from ftjobs.testing import JobStore, LiveServer, Timings, live_server
+from ftjobs.testing import JobStore, LiveServer, ManualClock, Timings, live_server
 from tests.cli.conftest import environment_server
+from tests.conftest import invoke
 from tests.strategies import validator
 
 
@@ -22,10 +23,6 @@ def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[LiveServer]:
     """A reference server whose jobs run after 0.1 s and train for a minute; the environment points at it."""
     with environment_server(monkeypatch, Timings(validating_files=0.05, queued=0.05, running=60.0)) as live:
         yield live
-
-
-def ftjobs(*args: str) -> Result:
-    return CliRunner().invoke(main, list(args), catch_exceptions=False)
 
 
 def running_job(server: LiveServer) -> str:
@@ -40,46 +37,53 @@ def running_job(server: LiveServer) -> str:
 def test_pause_resume_cancel_for_people(server: LiveServer) -> None:
     """pause, resume, cancel and status print a readable line or block, and exit 0."""
     job_id = running_job(server)
-    paused = ftjobs("pause", job_id)
+    paused = invoke("pause", job_id)
     assert paused.exit_code == 0
     assert paused.stdout.split()[:2] == [job_id, "paused"]
-    assert ftjobs("resume", job_id).stdout.split()[1] == "queued"
-    shown = ftjobs("status", job_id)
+    assert invoke("resume", job_id).stdout.split()[1] == "queued"
+    shown = invoke("status", job_id)
     assert "status  " in shown.stdout
     assert job_id in shown.stdout
-    assert ftjobs("cancel", job_id).stdout.split()[1] == "cancelled"
+    assert invoke("cancel", job_id).stdout.split()[1] == "cancelled"
 
 
 @pytest.mark.parametrize(
     "command",
     [["pause"], ["resume"], ["cancel"], ["status"]],
 )
-def test_json_output_is_the_servers_job(server: LiveServer, command: list[str]) -> None:
-    """`--json` prints the job exactly as the server sent it, valid against the fragment."""
-    job_id = running_job(server)
-    if command == ["resume"]:
-        server.store.pause(job_id)
-    result = ftjobs(*command, job_id, "--json")
-    assert result.exit_code == 0, result.stderr
-    printed = json.loads(result.stdout)
-    assert validator("FineTuningJob").is_valid(printed)
-    assert printed == server.store.retrieve(job_id) | {"status": printed["status"]}
+def test_json_output_is_the_servers_job(monkeypatch: pytest.MonkeyPatch, command: list[str]) -> None:
+    """`--json` prints the job exactly as the server sent it, valid against the fragment (time stands still,
+    so the job the server holds afterwards is the one it answered)."""
+    clock = ManualClock()
+    timings = Timings(validating_files=1.0, queued=1.0, running=60.0)
+    with environment_server(monkeypatch, timings, clock) as server:
+        job_id = str(server.store.create({"model": "gpt-4o-mini", "training_file": "file-abc"})["id"])
+        clock.advance(2.5)
+        if command == ["resume"]:
+            server.store.pause(job_id)
+        result = invoke(*command, job_id, "--json")
+        assert result.exit_code == 0, result.stderr
+        printed = json.loads(result.stdout)
+        assert validator("FineTuningJob").is_valid(printed)
+        wanted = {"pause": "paused", "resume": "queued", "cancel": "cancelled", "status": "running"}[command[0]]
+        assert printed["status"] == wanted
+        assert printed == server.store.retrieve(job_id)
 
 
 def test_list_and_events_both_ways(server: LiveServer) -> None:
     """list (with --status and --limit) and events print tables, or the server's objects with --json."""
     jobs = [running_job(server) for _ in range(3)]
     server.store.pause(jobs[1])
-    table = ftjobs("list", "--limit", "2")
+    table = invoke("list", "--limit", "2")
     assert table.exit_code == 0
     assert table.stdout.splitlines()[0].split() == ["ID", "STATUS", "MODEL", "CREATED"]
     assert [line.split()[0] for line in table.stdout.splitlines()[1:]] == [jobs[2], jobs[1]]
-    paused = json.loads(ftjobs("list", "--status", "paused", "--json").stdout)
+    paused = json.loads(invoke("list", "--status", "paused", "--json").stdout)
     assert [job["id"] for job in paused] == [jobs[1]]
     assert all(validator("FineTuningJob").is_valid(job) for job in paused)
-    events = ftjobs("events", jobs[1], "--limit", "3")
+    events = invoke("events", jobs[1], "--limit", "3")
     assert "Fine-tuning job paused" in events.stdout.splitlines()[0]
-    raw_events = json.loads(ftjobs("events", jobs[1], "--json").stdout)
+    raw_events = json.loads(invoke("events", jobs[1], "--json").stdout)
     assert all(validator("FineTuningJobEvent").is_valid(event) for event in raw_events)
 
 
@@ -103,7 +107,7 @@ def test_waiting_through_a_pause(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv("OPENAI_API_KEY", live.api_key)
         monkeypatch.setenv("OPENAI_BASE_URL", live.base_url)
         job_id = str(store.create({"model": "gpt-4o-mini", "training_file": "file-abc"})["id"])
-        result = ftjobs("wait", job_id, "--until", "paused", "--poll-interval", "0.05", "--timeout", "10")
+        result = invoke("wait", job_id, "--until", "paused", "--poll-interval", "0.05", "--timeout", "10")
     assert result.exit_code == 0
     assert [line.split()[1] for line in result.stderr.splitlines()] == ["running", "paused"]
     assert result.stdout.split()[:2] == [job_id, "paused"]
@@ -112,8 +116,8 @@ def test_waiting_through_a_pause(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_pause_with_wait(server: LiveServer) -> None:
     """`pause --wait` and `resume --wait` end in paused and running."""
     job_id = running_job(server)
-    assert ftjobs("pause", job_id, "--wait", "--poll-interval", "0.05").stdout.split()[1] == "paused"
-    assert ftjobs("resume", job_id, "--wait", "--poll-interval", "0.05").stdout.split()[1] == "running"
+    assert invoke("pause", job_id, "--wait", "--poll-interval", "0.05").stdout.split()[1] == "paused"
+    assert invoke("resume", job_id, "--wait", "--poll-interval", "0.05").stdout.split()[1] == "running"
 
 
 @pytest.mark.parametrize(
@@ -136,7 +140,7 @@ def test_pause_with_wait(server: LiveServer) -> None:
 )
 def test_errors_are_one_line_with_an_exit_code(server: LiveServer, args: list[str], code: int, words: str) -> None:
     """Unknown id, wrong key, server down, usage errors: one line on stderr, and the exit code of its kind."""
-    result = ftjobs(*args)
+    result = invoke(*args)
     assert result.exit_code == code
     assert words in result.stderr
     assert result.stdout == ""
@@ -147,11 +151,11 @@ def test_errors_are_one_line_with_an_exit_code(server: LiveServer, args: list[st
 def test_forbidden_transition_and_unwanted_end(server: LiveServer) -> None:
     """A forbidden resume exits 1 with the server's words; waiting for paused on a job that fails exits 1."""
     job_id = running_job(server)
-    refused = ftjobs("resume", job_id)
+    refused = invoke("resume", job_id)
     assert refused.exit_code == 1
     assert "cannot be resumed" in refused.stderr
     threading.Timer(0.2, server.store.fail, args=(job_id,)).start()
-    ended = ftjobs("wait", job_id, "--until", "paused", "--poll-interval", "0.05")
+    ended = invoke("wait", job_id, "--until", "paused", "--poll-interval", "0.05")
     assert ended.exit_code == 1
     assert "ended 'failed'" in ended.stderr
 
@@ -160,7 +164,7 @@ def test_missing_key_without_a_terminal_is_a_usage_error(monkeypatch: pytest.Mon
     """No key anywhere and no terminal to ask on: exit 2, naming the variables."""
     for name in ("OPENAI_API_KEY", "AZURE_OPENAI_API_KEY"):
         monkeypatch.delenv(name, raising=False)
-    result = ftjobs("status", "ftjob-abc")
+    result = invoke("status", "ftjob-abc")
     assert result.exit_code == 2
     assert "OPENAI_API_KEY" in result.stderr
 
@@ -178,7 +182,7 @@ def test_key_prompt_is_not_echoed(server: LiveServer, monkeypatch: pytest.Monkey
 def test_verbose_shows_the_exchange_without_the_key(server: LiveServer) -> None:
     """`--verbose` logs the request and the answer, with the key redacted."""
     job_id = running_job(server)
-    result = ftjobs("status", job_id, "--verbose")
+    result = invoke("status", job_id, "--verbose")
     assert f"GET {server.base_url}/fine_tuning/jobs/{job_id}" in result.stderr
     assert "-> 200" in result.stderr
     assert "<redacted>" in result.stderr

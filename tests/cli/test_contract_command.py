@@ -3,7 +3,6 @@ to start, never a traceback."""
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +12,7 @@ from click.testing import CliRunner
 
 from ftjobs._cli import main
 from ftjobs.testing import JobStore, Timings, create_app, serve_app
-from tests.conftest import ROOT
+from tests.conftest import ROOT, free_port
 from tests.contract.asgi import KEY
 
 FTJOBS = str(Path(sys.executable).parent / "ftjobs")  # the console script, as people run it
@@ -61,9 +60,7 @@ def test_usage_errors_exit_2_in_one_line(tmp_path: Path, args: list[str], words:
 
 def test_server_down_exits_2(tmp_path: Path) -> None:
     """Nothing listening: outcome 2, the last line says COULD NOT TEST."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     result = _ftjobs("contract", "--base-url", f"http://127.0.0.1:{port}/v1", "--api-key", "k", cwd=tmp_path)
     assert result.returncode == 2
     assert result.stdout.strip().splitlines()[-1].startswith("COULD NOT TEST")

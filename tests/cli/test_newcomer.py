@@ -13,13 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
 from starlette.types import Receive, Scope, Send
 
-from ftjobs._cli import main
 from ftjobs.testing import JobStore, LiveServer, Timings, create_app, serve_app
 from tests.cli.conftest import environment_server
-from tests.conftest import ROOT
+from tests.conftest import ROOT, invoke
 from tests.strategies import validator
 
 
@@ -30,13 +28,9 @@ def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[LiveServer]:
         yield live
 
 
-def ftjobs(*args: str) -> Result:
-    return CliRunner().invoke(main, list(args), catch_exceptions=False)
-
-
 def test_create_then_checkpoints(server: LiveServer) -> None:
     """`create` makes a job from options (hyperparameters, metadata) and can wait; `checkpoints` lists them."""
-    made = ftjobs(
+    made = invoke(
         "create",
         "--model",
         "gpt-4o-mini",
@@ -57,7 +51,7 @@ def test_create_then_checkpoints(server: LiveServer) -> None:
     assert validator("FineTuningJob").is_valid(job)
     assert job["metadata"] == {"team": "search"}
     assert job["method"]["supervised"]["hyperparameters"]["n_epochs"] == 2
-    waited = ftjobs(
+    waited = invoke(
         "create",
         "--model",
         "gpt-4o-mini",
@@ -72,19 +66,19 @@ def test_create_then_checkpoints(server: LiveServer) -> None:
     assert waited.exit_code == 0, waited.output
     assert waited.stdout.split()[1] == "running"
     time.sleep(5.5)  # a checkpoint per epoch: 2 epochs in 10 s
-    shown = ftjobs("checkpoints", job["id"])
+    shown = invoke("checkpoints", job["id"])
     assert shown.exit_code == 0, shown.output
     assert shown.stdout.startswith("step ")
     assert "ckpt-step-" in shown.stdout
-    raw = json.loads(ftjobs("checkpoints", job["id"], "--json").stdout)
+    raw = json.loads(invoke("checkpoints", job["id"], "--json").stdout)
     assert all(validator("FineTuningJobCheckpoint").is_valid(item) for item in raw)
-    fresh = ftjobs("create", "--model", "gpt-4o-mini", "--training-file", "file-abc").stdout.split()[0]
-    assert ftjobs("checkpoints", fresh).stdout == "no checkpoints\n"
+    fresh = invoke("create", "--model", "gpt-4o-mini", "--training-file", "file-abc").stdout.split()[0]
+    assert invoke("checkpoints", fresh).stdout == "no checkpoints\n"
 
 
 def test_statuses_in_any_case_are_normalised(server: LiveServer) -> None:
     """`--status Running` and `--until PAUSED` mean running and paused."""
-    job_id = ftjobs(
+    job_id = invoke(
         "create",
         "--model",
         "gpt-4o-mini",
@@ -96,14 +90,14 @@ def test_statuses_in_any_case_are_normalised(server: LiveServer) -> None:
         "--poll-interval",
         "0.05",
     ).stdout.split()[0]
-    assert job_id in ftjobs("list", "--status", "Running").stdout
+    assert job_id in invoke("list", "--status", "Running").stdout
     server.store.pause(job_id)
-    assert ftjobs("wait", job_id, "--until", "PAUSED").stdout.split()[1] == "paused"
+    assert invoke("wait", job_id, "--until", "PAUSED").stdout.split()[1] == "paused"
 
 
 def test_base_url_without_v1_gets_a_hint(server: LiveServer) -> None:
     """A 404 for a path the server does not know, on a base URL without /v1: the hint says where to look."""
-    result = ftjobs("status", "ftjob-abc", "--base-url", server.base_url.removesuffix("/v1"))
+    result = invoke("status", "ftjob-abc", "--base-url", server.base_url.removesuffix("/v1"))
     assert result.exit_code == 1
     assert "404 Unknown path." in result.stderr
     assert "the base URL usually ends in /v1" in result.stderr
@@ -119,7 +113,7 @@ async def _html_502(scope: Scope, receive: Receive, send: Send) -> None:
 def test_an_html_error_page_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
     """A proxy's HTML page: one line with the status and the page's title."""
     with serve_app(_html_502) as port:
-        result = ftjobs("status", "ftjob-abc", "--base-url", f"http://127.0.0.1:{port}/v1", "--api-key", "k")
+        result = invoke("status", "ftjob-abc", "--base-url", f"http://127.0.0.1:{port}/v1", "--api-key", "k")
     assert result.exit_code == 1
     assert result.stderr == "ftjobs: 502 HTTP 502 Bad Gateway: 502 Bad Gateway\n"
 
@@ -181,7 +175,7 @@ def test_wait_rides_out_an_outage() -> None:
     # Counted, not timed (a busy machine is slow): five polls fail, then the job is paused and the server is back.
     flaky = _Flaky(create_app(store, api_keys=["k"]), failures=5, then=lambda: store.pause(job_id))
     with serve_app(flaky) as port:
-        result = ftjobs(
+        result = invoke(
             "wait",
             job_id,
             "--until",
@@ -206,7 +200,7 @@ def test_wait_gives_up_at_its_timeout_during_an_outage() -> None:
     flaky = _Flaky(create_app(JobStore(), api_keys=["k"]))
     flaky.down.set()
     with serve_app(flaky) as port:
-        result = ftjobs(
+        result = invoke(
             "wait",
             "ftjob-abc",
             "--until",
@@ -238,7 +232,7 @@ def test_missing_extras_are_one_line(module: str, command: list[str]) -> None:
 
 def test_help_shows_shared_options_and_version() -> None:
     """`ftjobs --help` lists the options every job command takes; `--version` answers."""
-    shown = ftjobs("--help").stdout
+    shown = invoke("--help").stdout
     for option in ("--base-url", "--api-key", "--json", "-v, --verbose", "create", "checkpoints"):
         assert option in shown
-    assert ftjobs("--version").stdout.startswith("ftjobs, version ")
+    assert invoke("--version").stdout.startswith("ftjobs, version ")

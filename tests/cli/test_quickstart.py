@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import sys
 from pathlib import Path
 
 from tests.cli.console import console_steps, normalised
+from tests.conftest import free_port
 from tests.processes import process_group
 
 VARIABLE = [
@@ -33,9 +33,7 @@ def test_readme_quick_start_runs_as_shown(tmp_path: Path) -> None:
     steps = console_steps("quickstart")
     assert steps[0][0].startswith("python3 -m venv")
     assert steps[1][0].startswith("pip install")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     script = ["set -u"]
     for index, (command, _) in enumerate(steps[2:], start=2):
         script += [f"echo '@@ {index}'", command.replace("127.0.0.1:8000", f"127.0.0.1:{port}").replace(

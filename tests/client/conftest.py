@@ -10,6 +10,7 @@ import httpx
 import pytest
 import stamina
 
+import ftjobs
 from ftjobs._spec import load_spec
 from tests.conftest import ENVIRONMENT
 
@@ -33,11 +34,26 @@ def error_response(status: int, message: str = "nope", code: str | None = None, 
     return httpx.Response(status, json=envelope, headers=headers)
 
 
-class Recorder:
-    """A MockTransport that answers from a script (one callable or response per request) and keeps every request."""
+class Raw(httpx.SyncByteStream):
+    """A body sent as is: httpx decodes it (`content-encoding`) only when the client reads it."""
 
-    def __init__(self, *script: httpx.Response | Handler | Exception) -> None:
+    def __init__(self, raw: bytes) -> None:
+        self.raw = raw
+
+    def __iter__(self) -> Any:
+        yield self.raw
+
+
+class Recorder:
+    """A MockTransport that answers from a script (one callable or response per request) and keeps every request.
+
+    A request past the script's end fails the test (`ScriptExhausted`), unless `repeat_last` makes the last step
+    the answer to every request after it (a server that always answers the same).
+    """
+
+    def __init__(self, *script: httpx.Response | Handler | Exception, repeat_last: bool = False) -> None:
         self.script = list(script)
+        self.repeat_last = repeat_last
         self.requests: list[httpx.Request] = []
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
@@ -45,7 +61,9 @@ class Recorder:
         self.requests.append(
             httpx.Request(request.method, request.url, headers=request.headers.copy(), content=request.read())
         )
-        step = self.script.pop(0) if len(self.script) > 1 else self.script[0]
+        if not self.script:
+            raise ScriptExhausted(f"request {len(self.requests)} ({request.method} {request.url.path}) is unscripted")
+        step = self.script[0] if self.repeat_last and len(self.script) == 1 else self.script.pop(0)
         if isinstance(step, Exception):
             raise step
         if isinstance(step, httpx.Response):
@@ -56,6 +74,20 @@ class Recorder:
 
     def transport(self) -> httpx.MockTransport:
         return httpx.MockTransport(self)
+
+    def client(self, **settings: Any) -> ftjobs.Client:
+        """A client whose every request this recorder answers (the test key and base URL unless `settings` say)."""
+        settings = {"api_key": KEY, "base_url": BASE, **settings}
+        return ftjobs.Client(**settings, http_client=httpx.Client(transport=self.transport()))
+
+    def async_client(self, **settings: Any) -> ftjobs.AsyncClient:
+        """The async client over this recorder (see `client`)."""
+        settings = {"api_key": KEY, "base_url": BASE, **settings}
+        return ftjobs.AsyncClient(**settings, http_client=httpx.AsyncClient(transport=self.transport()))
+
+
+class ScriptExhausted(AssertionError):
+    """The client sent a request the test did not script: more requests than the test expects."""
 
 
 @pytest.fixture(autouse=True)

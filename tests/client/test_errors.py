@@ -6,14 +6,12 @@ import httpx
 import pytest
 
 import ftjobs
-from tests.client.conftest import BASE, KEY, Recorder
+from tests.client.conftest import Recorder
 
 
 def fail_with(response: httpx.Response) -> ftjobs.APIStatusError:
     recorder = Recorder(response)
-    client = ftjobs.Client(
-        api_key=KEY, base_url=BASE, max_retries=0, http_client=httpx.Client(transport=recorder.transport())
-    )
+    client = recorder.client(max_retries=0)
     with pytest.raises(ftjobs.APIStatusError) as raised:
         client.fine_tuning.jobs.pause("ftjob-abc123")
     return raised.value
@@ -100,9 +98,7 @@ def test_azure_envelope_and_request_id() -> None:
 def test_network_faults(raised: Exception, kind: type[ftjobs.APIConnectionError]) -> None:
     """Connection failures and timeouts become APIConnectionError / APITimeoutError, with the request."""
     recorder = Recorder(raised)
-    client = ftjobs.Client(
-        api_key=KEY, base_url=BASE, max_retries=0, http_client=httpx.Client(transport=recorder.transport())
-    )
+    client = recorder.client(max_retries=0)
     with pytest.raises(kind) as failed:
         client.fine_tuning.jobs.retrieve("ftjob-abc123")
     assert failed.value.request.url.path.endswith("/ftjob-abc123")

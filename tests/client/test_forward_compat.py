@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 import ftjobs
-from tests.client.conftest import BASE, KEY, Recorder, example
+from tests.client.conftest import Recorder, example
 
 
 def read(body: Any, *, strict: bool = False, **headers: str) -> ftjobs.FineTuningJob:
@@ -17,9 +17,7 @@ def read(body: Any, *, strict: bool = False, **headers: str) -> ftjobs.FineTunin
         200, content=json.dumps(body).encode(), headers={"content-type": "application/json", **headers}
     )
     recorder = Recorder(response)
-    client = ftjobs.Client(
-        api_key=KEY, base_url=BASE, strict=strict, http_client=httpx.Client(transport=recorder.transport())
-    )
+    client = recorder.client(strict=strict)
     return client.fine_tuning.jobs.pause("ftjob-abc123")
 
 
@@ -132,7 +130,7 @@ def test_strict_accepts_conforming_answers() -> None:
 def test_unreadable_success_bodies(response: httpx.Response) -> None:
     """A 2xx that is not a JSON object raises APIResponseValidationError, strict or not."""
     recorder = Recorder(response)
-    client = ftjobs.Client(api_key=KEY, base_url=BASE, http_client=httpx.Client(transport=recorder.transport()))
+    client = recorder.client()
     with pytest.raises(ftjobs.APIResponseValidationError):
         client.fine_tuning.jobs.pause("ftjob-abc123")
 
@@ -152,7 +150,7 @@ def test_list_items_carry_their_own_deviations() -> None:
     """In a page, each job reads and reports on its own."""
     page = {"object": "list", "data": [example("JobQueued"), SEED_EXAMPLE], "has_more": False}
     recorder = Recorder(httpx.Response(200, json=page))
-    client = ftjobs.Client(api_key=KEY, base_url=BASE, http_client=httpx.Client(transport=recorder.transport()))
+    client = recorder.client()
     jobs = list(client.fine_tuning.jobs.list())
     assert [len(ftjobs.deviations(job)) for job in jobs] == [0, 5]
     assert ftjobs.deviations(jobs[1])[0].path.startswith("/data/1/")

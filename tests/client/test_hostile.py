@@ -12,23 +12,7 @@ import httpx
 import pytest
 
 import ftjobs
-from tests.client.conftest import BASE, KEY, Recorder, error_response, example, job_response
-
-
-class Raw(httpx.SyncByteStream):
-    """A body sent as is: httpx decodes it (`content-encoding`) only when the client reads it."""
-
-    def __init__(self, raw: bytes) -> None:
-        self.raw = raw
-
-    def __iter__(self) -> Any:
-        yield self.raw
-
-
-def client_for(recorder: Recorder, max_retries: int = 2) -> ftjobs.Client:
-    return ftjobs.Client(
-        api_key=KEY, base_url=BASE, max_retries=max_retries, http_client=httpx.Client(transport=recorder.transport())
-    )
+from tests.client.conftest import KEY, Raw, Recorder, error_response, example, job_response
 
 
 def calls(recorder: Recorder) -> list[str]:
@@ -57,7 +41,7 @@ def calls(recorder: Recorder) -> list[str]:
 def test_each_documented_signal_gives_the_documented_attempts(first: httpx.Response, requests: int) -> None:
     """A wait of zero is an immediate retry, not a refusal to retry; each header and status behaves as README says."""
     recorder = Recorder(first, job_response())
-    client = client_for(recorder)
+    client = recorder.client()
     if requests == 1:
         with pytest.raises(ftjobs.APIStatusError):
             client.fine_tuning.jobs.retrieve("ftjob-abc123")
@@ -68,9 +52,9 @@ def test_each_documented_signal_gives_the_documented_attempts(first: httpx.Respo
 
 def test_retries_stop_at_the_budget() -> None:
     """max_retries=2: three attempts, then the last answer's error."""
-    recorder = Recorder(httpx.Response(429, headers={"retry-after-ms": "0"}))
+    recorder = Recorder(httpx.Response(429, headers={"retry-after-ms": "0"}), repeat_last=True)
     with pytest.raises(ftjobs.RateLimitError):
-        client_for(recorder).fine_tuning.jobs.retrieve("ftjob-abc123")
+        recorder.client().fine_tuning.jobs.retrieve("ftjob-abc123")
     assert len(recorder.requests) == 3
 
 
@@ -94,14 +78,14 @@ def test_unreadable_bodies_are_typed(status: int, headers: dict[str, str], body:
     """Bad compression, deep nesting, unknown charsets: the ftjobs error for the status, never httpx's or Python's."""
     recorder = Recorder(lambda request: httpx.Response(status, headers=headers, stream=Raw(body)))
     with pytest.raises(error):
-        client_for(recorder, max_retries=0).fine_tuning.jobs.retrieve("ftjob-abc123")
+        recorder.client(max_retries=0).fine_tuning.jobs.retrieve("ftjob-abc123")
 
 
 def test_valid_gzip_is_read() -> None:
     """A body the server really compressed is decoded as usual."""
     compressed = gzip.compress(job_response().content)
     recorder = Recorder(httpx.Response(200, headers={"content-encoding": "gzip"}, content=compressed))
-    assert client_for(recorder).fine_tuning.jobs.retrieve("ftjob-abc123").status == "paused"
+    assert recorder.client().fine_tuning.jobs.retrieve("ftjob-abc123").status == "paused"
 
 
 # -- lost answers of pause, resume and cancel -----------------------------------------------------------
@@ -116,7 +100,7 @@ def test_refused_retry_whose_check_read_fails_raises_the_refusal_with_the_read_a
     """500, then 400, then a 503 on the one check read: the refusal is raised, the read's failure its cause."""
     recorder = Recorder(error_response(500), error_response(400, code="invalid_job_status"), error_response(503))
     with pytest.raises(ftjobs.BadRequestError) as raised:
-        client_for(recorder).fine_tuning.jobs.pause("ftjob-abc123")
+        recorder.client().fine_tuning.jobs.pause("ftjob-abc123")
     assert calls(recorder) == [
         "POST /fine_tuning/jobs/ftjob-abc123/pause",
         "POST /fine_tuning/jobs/ftjob-abc123/pause",
@@ -129,7 +113,7 @@ def test_refused_retry_whose_check_read_fails_raises_the_refusal_with_the_read_a
 def test_refused_retry_whose_read_shows_the_target_returns_the_job() -> None:
     """500, then 400, then a read showing `paused`: the first attempt paused it; the job is returned."""
     recorder = Recorder(error_response(500), error_response(400), job_response())
-    assert client_for(recorder).fine_tuning.jobs.pause("ftjob-abc123").status == "paused"
+    assert recorder.client().fine_tuning.jobs.pause("ftjob-abc123").status == "paused"
     assert len(recorder.requests) == 3
 
 
@@ -137,7 +121,7 @@ def test_refused_retry_whose_read_shows_another_status_raises_the_refusal() -> N
     """500, then 400, then a read showing `running`: the pause did not happen; the refusal says so."""
     recorder = Recorder(error_response(500), error_response(400), job_response(running_job()))
     with pytest.raises(ftjobs.BadRequestError) as raised:
-        client_for(recorder).fine_tuning.jobs.pause("ftjob-abc123")
+        recorder.client().fine_tuning.jobs.pause("ftjob-abc123")
     assert len(recorder.requests) == 3
     assert any("'running'" in note for note in raised.value.__notes__)
 
@@ -146,7 +130,7 @@ def test_no_check_read_beyond_the_budget() -> None:
     """500, 500, then 400 with max_retries=2: no attempt is left, so no read; the refusal says to check."""
     recorder = Recorder(error_response(500), error_response(500), error_response(400), job_response())
     with pytest.raises(ftjobs.BadRequestError) as raised:
-        client_for(recorder).fine_tuning.jobs.pause("ftjob-abc123")
+        recorder.client().fine_tuning.jobs.pause("ftjob-abc123")
     assert len(recorder.requests) == 3
     assert any("No attempt was left" in note for note in raised.value.__notes__)
 
@@ -155,7 +139,7 @@ def test_a_refusal_after_an_unsent_attempt_is_not_second_guessed() -> None:
     """A connect error (never reached the server), then 400: the refusal stands, no read."""
     recorder = Recorder(httpx.ConnectError("refused"), error_response(400))
     with pytest.raises(ftjobs.BadRequestError):
-        client_for(recorder).fine_tuning.jobs.pause("ftjob-abc123")
+        recorder.client().fine_tuning.jobs.pause("ftjob-abc123")
     assert len(recorder.requests) == 2
 
 
@@ -175,7 +159,7 @@ CREATE: dict[str, Any] = {"model": "gpt-4o-mini", "training_file": "file-abc123"
 
 
 def create(recorder: Recorder, max_retries: int = 2) -> Any:
-    return client_for(recorder, max_retries).fine_tuning.jobs.create(**CREATE)
+    return recorder.client(max_retries=max_retries).fine_tuning.jobs.create(**CREATE)
 
 
 def test_lost_create_answer_returns_the_job_that_attempt_made() -> None:

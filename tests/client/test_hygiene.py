@@ -13,20 +13,11 @@ import ftjobs
 from tests.client.conftest import BASE, KEY, Recorder, error_response, job_response
 
 
-def client_for(recorder: Recorder, **kwargs: object) -> ftjobs.Client:
-    return ftjobs.Client(
-        api_key=KEY,
-        base_url=BASE,
-        http_client=httpx.Client(transport=recorder.transport()),
-        **kwargs,  # type: ignore[arg-type]
-    )
-
-
 @pytest.mark.parametrize("call", ["retrieve", "pause", "resume", "cancel", "list_events"])
 def test_empty_id_fails_before_any_io(call: str) -> None:
     """An empty job id raises ValueError and sends nothing."""
     recorder = Recorder(job_response())
-    client = client_for(recorder)
+    client = recorder.client()
     with pytest.raises(ValueError, match="non-empty"):
         getattr(client.fine_tuning.jobs, call)("")
     with pytest.raises(ValueError, match="non-empty"):
@@ -38,7 +29,7 @@ def test_empty_id_fails_before_any_io(call: str) -> None:
 def test_odd_ids_stay_one_path_segment(job_id: str) -> None:
     """Slashes, dots, `?`, `#`, spaces, `%` and non-ASCII never change the request's path."""
     recorder = Recorder(job_response())
-    client_for(recorder).fine_tuning.jobs.pause(job_id)
+    recorder.client().fine_tuning.jobs.pause(job_id)
     raw = recorder.requests[0].url.raw_path.decode("ascii")
     prefix, _, rest = raw.partition("/v1/fine_tuning/jobs/")
     assert prefix == ""
@@ -51,7 +42,7 @@ def test_non_string_id_is_a_type_error() -> None:
     """A job id that is not a string raises TypeError before any I/O."""
     recorder = Recorder(job_response())
     with pytest.raises(TypeError):
-        client_for(recorder).fine_tuning.jobs.pause(123)  # type: ignore[arg-type]
+        recorder.client().fine_tuning.jobs.pause(123)  # type: ignore[arg-type]
     assert recorder.requests == []
 
 
@@ -59,7 +50,7 @@ def test_key_never_in_repr_str_errors_or_logs(caplog: pytest.LogCaptureFixture) 
     """The key appears in no repr, no error text and no log line, even at DEBUG."""
     caplog.set_level(logging.DEBUG, logger="ftjobs")
     recorder = Recorder(error_response(401, "Incorrect API key provided: sk-cli*****789."))
-    client = client_for(recorder)
+    client = recorder.client()
     with pytest.raises(ftjobs.AuthenticationError) as failed:
         client.fine_tuning.jobs.pause("ftjob-abc123")
     texts = [repr(client), str(client), repr(client._settings.auth), str(failed.value), repr(failed.value)]
@@ -87,6 +78,6 @@ def test_redirect_within_the_origin_is_followed() -> None:
     recorder = Recorder(
         httpx.Response(308, headers={"location": f"{BASE}/fine_tuning/jobs/ftjob-abc123/pause"}), job_response()
     )
-    job = client_for(recorder).fine_tuning.jobs.pause("ftjob-abc")
+    job = recorder.client().fine_tuning.jobs.pause("ftjob-abc")
     assert job.status == "paused"
     assert [r.headers["authorization"] for r in recorder.requests] == [f"Bearer {KEY}"] * 2

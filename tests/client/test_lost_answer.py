@@ -13,13 +13,9 @@ import httpx
 import pytest
 
 import ftjobs
-from tests.client.conftest import BASE, KEY, Recorder, error_response, example, job_response
+from tests.client.conftest import KEY, Recorder, error_response, example, job_response
 
 REFUSED = error_response(400, "Job is paused; it cannot be paused.", code="invalid_job_status")
-
-
-def client_for(recorder: Recorder) -> ftjobs.Client:
-    return ftjobs.Client(api_key=KEY, base_url=BASE, http_client=httpx.Client(transport=recorder.transport()))
 
 
 def with_status(status: str) -> dict[str, Any]:
@@ -42,7 +38,7 @@ def with_status(status: str) -> dict[str, Any]:
 def test_refused_retry_after_ambiguous_attempt_returns_the_job(action: str, first: Any, now: str) -> None:
     """Ambiguous first attempt, refused retry, job in the target status: the job is returned."""
     recorder = Recorder(first, REFUSED, job_response(with_status(now)))
-    job = getattr(client_for(recorder).fine_tuning.jobs, action)("ftjob-abc123")
+    job = getattr(recorder.client().fine_tuning.jobs, action)("ftjob-abc123")
     assert job.status == now
     assert [r.method for r in recorder.requests] == ["POST", "POST", "GET"]
 
@@ -51,7 +47,7 @@ def test_refusal_after_unsent_attempt_is_raised() -> None:
     """A first attempt that never reached the server (connect error) cannot have paused: the refusal stands."""
     recorder = Recorder(httpx.ConnectError("refused"), REFUSED, job_response(with_status("paused")))
     with pytest.raises(ftjobs.BadRequestError):
-        client_for(recorder).fine_tuning.jobs.pause("ftjob-abc123")
+        recorder.client().fine_tuning.jobs.pause("ftjob-abc123")
     assert [r.method for r in recorder.requests] == ["POST", "POST"]
 
 
@@ -59,7 +55,7 @@ def test_refusal_on_first_attempt_is_raised() -> None:
     """Without an earlier attempt, a refusal is the answer."""
     recorder = Recorder(REFUSED, job_response(with_status("paused")))
     with pytest.raises(ftjobs.BadRequestError):
-        client_for(recorder).fine_tuning.jobs.pause("ftjob-abc123")
+        recorder.client().fine_tuning.jobs.pause("ftjob-abc123")
     assert len(recorder.requests) == 1
 
 
@@ -67,7 +63,7 @@ def test_refusal_when_job_is_elsewhere_is_raised() -> None:
     """When the job is not in the target status (someone else changed it), the refusal is raised."""
     recorder = Recorder(httpx.ReadTimeout("lost"), REFUSED, job_response(with_status("cancelled")))
     with pytest.raises(ftjobs.BadRequestError):
-        client_for(recorder).fine_tuning.jobs.pause("ftjob-abc123")
+        recorder.client().fine_tuning.jobs.pause("ftjob-abc123")
     assert [r.method for r in recorder.requests] == ["POST", "POST", "GET"]
 
 

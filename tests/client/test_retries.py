@@ -11,13 +11,7 @@ from stamina.instrumentation import RetryDetails, RetryHookFactory, set_on_retry
 
 import ftjobs
 from ftjobs._retry import retry_after
-from tests.client.conftest import BASE, KEY, Recorder, error_response, job_response
-
-
-def client_for(recorder: Recorder, max_retries: int = 2) -> ftjobs.Client:
-    return ftjobs.Client(
-        api_key=KEY, base_url=BASE, max_retries=max_retries, http_client=httpx.Client(transport=recorder.transport())
-    )
+from tests.client.conftest import Recorder, error_response, job_response
 
 
 @pytest.mark.parametrize(
@@ -38,7 +32,7 @@ def client_for(recorder: Recorder, max_retries: int = 2) -> ftjobs.Client:
 def test_transient_failures_are_retried(first: httpx.Response | Exception) -> None:
     """408, 429, 5xx, connection errors, timeouts and `x-should-retry: true` get another attempt."""
     recorder = Recorder(first, job_response())
-    assert client_for(recorder).fine_tuning.jobs.retrieve("ftjob-abc123").status == "paused"
+    assert recorder.client().fine_tuning.jobs.retrieve("ftjob-abc123").status == "paused"
     assert len(recorder.requests) == 2
 
 
@@ -57,35 +51,35 @@ def test_final_answers_are_not_retried(answer: httpx.Response) -> None:
     """4xx (but 408/409/429) and `x-should-retry: false` are answered at once."""
     recorder = Recorder(answer, job_response())
     with pytest.raises(ftjobs.APIStatusError):
-        client_for(recorder).fine_tuning.jobs.retrieve("ftjob-abc123")
+        recorder.client().fine_tuning.jobs.retrieve("ftjob-abc123")
     assert len(recorder.requests) == 1
 
 
 def test_409_is_retried_on_reads_but_not_on_transitions() -> None:
     """409 is a lock conflict on a read (retried), a forbidden transition on pause (not retried)."""
     reads = Recorder(error_response(409), job_response())
-    assert client_for(reads).fine_tuning.jobs.retrieve("ftjob-abc123").id == "ftjob-abc123"
+    assert reads.client().fine_tuning.jobs.retrieve("ftjob-abc123").id == "ftjob-abc123"
     assert len(reads.requests) == 2
     pauses = Recorder(error_response(409, "not running"), job_response())
     with pytest.raises(ftjobs.ConflictError):
-        client_for(pauses).fine_tuning.jobs.pause("ftjob-abc123")
+        pauses.client().fine_tuning.jobs.pause("ftjob-abc123")
     assert len(pauses.requests) == 1
 
 
 @pytest.mark.parametrize(("max_retries", "attempts"), [(0, 1), (1, 2), (2, 3), (5, 6)])
 def test_max_retries_bounds_attempts_then_raises_typed(max_retries: int, attempts: int) -> None:
     """After `max_retries` retries the last answer's typed error is raised (default 2 retries: 3 attempts)."""
-    recorder = Recorder(error_response(503, "overloaded"))
+    recorder = Recorder(error_response(503, "overloaded"), repeat_last=True)
     with pytest.raises(ftjobs.InternalServerError, match="overloaded"):
-        client_for(recorder, max_retries).fine_tuning.jobs.retrieve("ftjob-abc123")
+        recorder.client(max_retries=max_retries).fine_tuning.jobs.retrieve("ftjob-abc123")
     assert len(recorder.requests) == attempts
 
 
 def test_retries_exhausted_on_timeouts_raise_timeout_error() -> None:
     """Timeouts on every attempt end in APITimeoutError."""
-    recorder = Recorder(httpx.ReadTimeout("slow"))
+    recorder = Recorder(httpx.ReadTimeout("slow"), repeat_last=True)
     with pytest.raises(ftjobs.APITimeoutError):
-        client_for(recorder).fine_tuning.jobs.retrieve("ftjob-abc123")
+        recorder.client().fine_tuning.jobs.retrieve("ftjob-abc123")
     assert len(recorder.requests) == 3
 
 
@@ -131,7 +125,7 @@ def test_backoff_uses_the_servers_wait() -> None:
             recorder = Recorder(
                 httpx.Response(429, headers={"retry-after-ms": "20"}), httpx.Response(503), job_response()
             )
-            client = ftjobs.Client(api_key=KEY, base_url=BASE, http_client=httpx.Client(transport=recorder.transport()))
+            client = recorder.client()
             client.fine_tuning.jobs.retrieve("ftjob-abc123")
     finally:
         set_on_retry_hooks(None)

@@ -129,6 +129,7 @@ def fresh_server() -> Any:
 
 @pytest.mark.parametrize("program", PROGRAMS, ids=[program.stem for program in PROGRAMS])
 def test_program_runs_alike_on_openai_and_ftjobs(program: Path, fresh_server: Any, tmp_path: Path) -> None:
+    """A public program prints the same on the openai SDK and, after the import swap, on ftjobs."""
     source = program.read_text(encoding="utf-8")
     extra = dict(re.findall(r"^# env: (\w+)=(.*)$", source, flags=re.MULTILINE))
     with fresh_server() as server:

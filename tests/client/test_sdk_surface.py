@@ -15,18 +15,12 @@ from ftjobs_api.models import FineTuningJob as GeneratedJob
 from tests.client.conftest import BASE, KEY, Recorder, error_response, example, job_response
 
 
-def client_for(recorder: Recorder, **kwargs: Any) -> ftjobs.OpenAI:
-    http = httpx.Client(transport=recorder.transport())
-    kwargs.setdefault("api_key", KEY)
-    kwargs.setdefault("base_url", BASE)
-    return ftjobs.OpenAI(http_client=http, max_retries=0, **kwargs)
-
-
 def page(items: list[dict[str, Any]], has_more: bool) -> httpx.Response:
     return httpx.Response(200, json={"object": "list", "data": items, "has_more": has_more})
 
 
 def test_the_sdk_names_are_one_implementation() -> None:
+    """The SDK's class names (`OpenAI`, `types.fine_tuning…`) are ftjobs' own classes, not copies."""
     assert ftjobs.OpenAI is ftjobs.Client
     assert ftjobs.AsyncOpenAI is ftjobs.AsyncClient
     assert issubclass(ftjobs.AzureOpenAI, ftjobs.Client)
@@ -41,8 +35,12 @@ def test_the_sdk_names_are_one_implementation() -> None:
 
 @pytest.mark.parametrize("by_keyword", [True, False])
 def test_every_method_takes_the_sdk_parameter_name(by_keyword: bool) -> None:
-    recorder = Recorder(lambda r: page([], False) if r.url.path.endswith(("events", "checkpoints")) else job_response())
-    jobs = client_for(recorder).fine_tuning.jobs
+    """Every job method takes `fine_tuning_job_id`, by keyword or by position, and sends it in the path."""
+    recorder = Recorder(
+        lambda r: page([], False) if r.url.path.endswith(("events", "checkpoints")) else job_response(),
+        repeat_last=True,
+    )
+    jobs = recorder.client(max_retries=0).fine_tuning.jobs
     calls = [jobs.retrieve, jobs.pause, jobs.resume, jobs.cancel, jobs.list_events, jobs.checkpoints.list]
     for call in calls:
         if by_keyword:
@@ -61,8 +59,9 @@ def test_every_method_takes_the_sdk_parameter_name(by_keyword: bool) -> None:
 
 
 def test_request_options_reach_the_wire() -> None:
+    """`extra_headers`, `extra_query` and `extra_body` are sent, over the client defaults; the raw marker is not."""
     recorder = Recorder(job_response())
-    client = client_for(recorder, default_headers={"X-Default": "d"}, default_query={"tenant": "t1"})
+    client = recorder.client(max_retries=0, default_headers={"X-Default": "d"}, default_query={"tenant": "t1"})
     client.fine_tuning.jobs.pause(
         "ftjob-o",
         extra_headers={"X-Trace": "abc", "X-Default": "overridden"},
@@ -79,13 +78,14 @@ def test_request_options_reach_the_wire() -> None:
 
 
 def test_a_per_call_timeout_applies_to_that_call_only() -> None:
+    """`timeout=` on one call bounds that call; the next one has the client's again; `None` means none."""
     seen: list[dict[str, Any]] = []
 
     def answer(request: httpx.Request) -> httpx.Response:
         seen.append(request.extensions["timeout"])
         return job_response()
 
-    client = client_for(Recorder(answer), timeout=20.0)
+    client = Recorder(answer, repeat_last=True).client(max_retries=0, timeout=20.0)
     client.fine_tuning.jobs.retrieve("ftjob-t", timeout=1.5)
     client.fine_tuning.jobs.retrieve("ftjob-t")
     client.fine_tuning.jobs.retrieve("ftjob-t", timeout=None)
@@ -93,31 +93,35 @@ def test_a_per_call_timeout_applies_to_that_call_only() -> None:
 
 
 def test_create_merges_extra_body_and_keeps_it_for_the_lost_answer_lookup() -> None:
+    """A create's `extra_body` fields go out in the body, beside the named ones."""
     recorder = Recorder(job_response(example("JobQueued")))
-    client_for(recorder).fine_tuning.jobs.create(model="m", training_file="file-1", extra_body={"seed": 9})
+    recorder.client(max_retries=0).fine_tuning.jobs.create(model="m", training_file="file-1", extra_body={"seed": 9})
     assert json.loads(recorder.requests[0].content) == {"model": "m", "training_file": "file-1", "seed": 9}
 
 
 def test_list_sends_the_metadata_filter_as_the_sdk_does() -> None:
+    """`list(metadata={k: v})` sends `metadata[k]=v`, as the SDK does."""
     recorder = Recorder(page([], False))
-    client_for(recorder).fine_tuning.jobs.list(limit=5, metadata={"team": "search"})
+    recorder.client(max_retries=0).fine_tuning.jobs.list(limit=5, metadata={"team": "search"})
     assert str(recorder.requests[0].url) == f"{BASE}/fine_tuning/jobs?limit=5&metadata%5Bteam%5D=search"
 
 
 def test_organization_and_project_headers_from_arguments_and_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Organization and project come from `OPENAI_ORG_ID`/`OPENAI_PROJECT_ID`; an argument wins over them."""
     monkeypatch.setenv("OPENAI_ORG_ID", "org-env")
     monkeypatch.setenv("OPENAI_PROJECT_ID", "proj-env")
-    recorder = Recorder(job_response())
-    client_for(recorder).fine_tuning.jobs.retrieve("ftjob-1")
-    client_for(recorder, organization="org-arg").fine_tuning.jobs.retrieve("ftjob-1")
+    recorder = Recorder(job_response(), repeat_last=True)
+    recorder.client(max_retries=0).fine_tuning.jobs.retrieve("ftjob-1")
+    recorder.client(max_retries=0, organization="org-arg").fine_tuning.jobs.retrieve("ftjob-1")
     first, second = recorder.requests
     assert (first.headers["openai-organization"], first.headers["openai-project"]) == ("org-env", "proj-env")
     assert (second.headers["openai-organization"], second.headers["openai-project"]) == ("org-arg", "proj-env")
 
 
 def test_no_organization_header_when_none_is_configured() -> None:
-    recorder = Recorder(job_response())
-    client_for(recorder).fine_tuning.jobs.retrieve("ftjob-1")
+    """With neither argument nor variable, no organization or project header is sent."""
+    recorder = Recorder(job_response(), repeat_last=True)
+    recorder.client(max_retries=0).fine_tuning.jobs.retrieve("ftjob-1")
     assert "openai-organization" not in recorder.requests[0].headers
     assert "openai-project" not in recorder.requests[0].headers
 
@@ -136,6 +140,8 @@ def test_no_organization_header_when_none_is_configured() -> None:
     ],
 )
 def test_azure_api_version_chooses_the_routes(api_version: str | None, url: str) -> None:
+    """A dated `api_version` talks to Azure's dated routes, `v1`/`preview`/none to `/openai/v1`; the key goes as
+    `api-key`."""
     recorder = Recorder(job_response())
     http = httpx.Client(transport=recorder.transport())
     with ftjobs.AzureOpenAI(
@@ -150,6 +156,7 @@ def test_azure_api_version_chooses_the_routes(api_version: str | None, url: str)
 
 
 def test_azure_reads_the_sdk_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`AzureOpenAI()` reads the endpoint, an Entra ID token and the version from the SDK's variables."""
     monkeypatch.setenv("AZURE_OPENAI_ENDPOINT", "https://env.test")
     monkeypatch.setenv("AZURE_OPENAI_AD_TOKEN", "entra-token")
     monkeypatch.setenv("OPENAI_API_VERSION", "2024-10-21")
@@ -163,6 +170,7 @@ def test_azure_reads_the_sdk_environment(monkeypatch: pytest.MonkeyPatch) -> Non
 
 
 def test_azure_refuses_two_credentials_and_a_missing_endpoint() -> None:
+    """Two credentials, no endpoint, or both `base_url` and `azure_endpoint` are refused before any request."""
     with pytest.raises(ValueError, match="only one of"):
         ftjobs.AzureOpenAI(azure_endpoint="https://res.test", api_key=KEY, azure_ad_token=KEY)
     with pytest.raises(ftjobs.MissingCredentialsError, match="endpoint"):
@@ -172,7 +180,8 @@ def test_azure_refuses_two_credentials_and_a_missing_endpoint() -> None:
 
 
 def test_with_options_shares_the_pool_and_leaves_it_to_its_owner() -> None:
-    recorder = Recorder(job_response())
+    """A copy shares its origin's pool and settings but for the changed ones; closing it closes nothing."""
+    recorder = Recorder(job_response(), repeat_last=True)
     client = ftjobs.OpenAI(api_key=KEY, base_url=BASE, max_retries=2)
     client._http_client = httpx.Client(transport=recorder.transport())  # the owned pool, made testable
     copy = client.with_options(max_retries=0, timeout=9.0, default_headers={"X-Copy": "1"})
@@ -189,6 +198,7 @@ def test_with_options_shares_the_pool_and_leaves_it_to_its_owner() -> None:
 
 
 def test_with_options_replaces_the_key_in_the_same_scheme() -> None:
+    """A copy's new key is sent in the header the old one used (`api-key` on Azure) and never shown."""
     recorder = Recorder(job_response())
     http = httpx.Client(transport=recorder.transport())
     azure = ftjobs.AzureOpenAI(azure_endpoint="https://res.test", api_key=KEY, http_client=http)
@@ -199,12 +209,14 @@ def test_with_options_replaces_the_key_in_the_same_scheme() -> None:
 
 
 def test_raw_responses_for_every_method() -> None:
+    """Every method's raw twin answers the `APIResponse` (status, headers, request id) and parses once."""
+
     def answer(request: httpx.Request) -> httpx.Response:
         if request.method == "GET" and request.url.path.endswith(("events", "checkpoints", "/jobs")):
             return page([], False)
         return httpx.Response(200, json=example("JobPaused"), headers={"x-request-id": "req_raw"})
 
-    raw = client_for(Recorder(answer)).fine_tuning.jobs.with_raw_response
+    raw = Recorder(answer, repeat_last=True).client(max_retries=0).fine_tuning.jobs.with_raw_response
     answers: list[ftjobs.APIResponse[Any]] = [
         raw.create(model="m", training_file="f"),
         raw.retrieve("ftjob-1"),
@@ -229,7 +241,8 @@ def test_raw_responses_for_every_method() -> None:
 
 
 def test_raw_responses_still_raise_refusals() -> None:
-    raw = client_for(Recorder(error_response(404, "no such job"))).fine_tuning.jobs.with_raw_response
+    """A raw call to a refused request raises the typed error with its body, like the plain call."""
+    raw = Recorder(error_response(404, "no such job")).client(max_retries=0).fine_tuning.jobs.with_raw_response
     with pytest.raises(ftjobs.NotFoundError) as refused:
         raw.pause("ftjob-gone")
     assert refused.value.body == {
@@ -241,6 +254,7 @@ def test_raw_responses_still_raise_refusals() -> None:
 
 
 def test_async_surface_raw_options_and_pages() -> None:
+    """Async: an awaited list is a page with its cursor, the next page is fetched by it, raw calls take options."""
     second = dict(example("JobQueued"), id="ftjob-second")
     script = Recorder(
         page([example("JobPaused")], True),
@@ -266,13 +280,15 @@ def test_async_surface_raw_options_and_pages() -> None:
 
 
 def test_get_next_page_past_the_last_raises_as_the_sdk_does() -> None:
-    last = client_for(Recorder(page([example("JobPaused")], False))).fine_tuning.jobs.list()
+    """`get_next_page()` on the last page raises the SDK's `RuntimeError`."""
+    last = Recorder(page([example("JobPaused")], False)).client(max_retries=0).fine_tuning.jobs.list()
     assert not last.has_next_page()
     with pytest.raises(RuntimeError, match="has_next_page"):
         last.get_next_page()
 
 
 def test_a_callable_api_key_is_asked_on_every_attempt() -> None:
+    """A callable `api_key` is asked for each attempt (a retry sends the new key); Azure refuses one."""
     keys = iter(["first-key", "second-key"])
     recorder = Recorder(error_response(503), job_response())
     http = httpx.Client(transport=recorder.transport())
@@ -281,9 +297,10 @@ def test_a_callable_api_key_is_asked_on_every_attempt() -> None:
     http.close()
     assert [r.headers["authorization"] for r in recorder.requests] == ["Bearer first-key", "Bearer second-key"]
     with pytest.raises(TypeError, match="azure_ad_token_provider"):
-        ftjobs.AzureOpenAI(azure_endpoint="https://res.test", api_key=lambda: KEY)  # type: ignore[arg-type]
+        ftjobs.AzureOpenAI(azure_endpoint="https://res.test", api_key=lambda: KEY)
 
 
 def test_raw_responses_from_fine_tuning_too() -> None:
-    answer = client_for(Recorder(job_response())).fine_tuning.with_raw_response.jobs.pause("ftjob-1")
+    """`client.fine_tuning.with_raw_response.jobs…` answers the raw response too."""
+    answer = Recorder(job_response()).client(max_retries=0).fine_tuning.with_raw_response.jobs.pause("ftjob-1")
     assert (answer.status_code, answer.parse().status) == (200, "paused")

@@ -21,6 +21,7 @@ def read_job(body: dict[str, Any]) -> ftjobs.FineTuningJob:
 
 
 def test_to_dict_is_what_the_server_sent() -> None:
+    """`to_dict`, `model_dump(exclude_unset=True)` and `to_json` give back what the server sent (indented by 2)."""
     sent = example("JobPaused")
     job = read_job(json.loads(json.dumps(sent)))
     assert job.to_dict() == sent
@@ -33,6 +34,7 @@ def test_to_dict_is_what_the_server_sent() -> None:
 
 
 def test_model_dump_lists_every_declared_field_and_extras() -> None:
+    """`model_dump()` names every field the contract declares (missing ones as None) and keeps unknown ones."""
     sent = example("JobPaused")
     for optional in ("integrations", "estimated_finish", "method", "metadata", "user_provided_suffix"):
         sent.pop(optional, None)
@@ -49,6 +51,7 @@ def test_model_dump_lists_every_declared_field_and_extras() -> None:
 
 
 def test_dict_and_iteration_give_fields_by_their_json_names() -> None:
+    """`dict(job)` and iterating a job give wire names (`object`, not `object_`) in the contract's order."""
     job = read_job(example("JobPaused"))
     as_dict = dict(job)
     assert as_dict["object"] == "fine_tuning.job" == job.object
@@ -58,6 +61,7 @@ def test_dict_and_iteration_give_fields_by_their_json_names() -> None:
 
 
 def test_repr_reads_like_the_sdks() -> None:
+    """`repr(job)` reads like the SDK's: wire names, no generator internals."""
     job = read_job(example("JobPaused"))
     shown = repr(job)
     assert shown.startswith(f"FineTuningJob(id={job.id!r}, created_at={job.created_at!r}, error=None,")
@@ -67,6 +71,7 @@ def test_repr_reads_like_the_sdks() -> None:
 
 
 def test_include_and_exclude() -> None:
+    """`model_dump(include=…)` and `exclude=…` choose fields by their wire names."""
     job = read_job(example("JobPaused"))
     assert job.model_dump(include={"id", "status"}) == {"id": job.id, "status": "paused"}
     assert "status" not in job.model_dump(exclude={"status"})
@@ -77,6 +82,7 @@ def test_include_and_exclude() -> None:
     [("status", "warming_up"), ("seed", "not-a-number"), ("hyperparameters", "opaque"), ("trained_tokens", -5)],
 )
 def test_a_value_kept_through_a_deviation_serialises_as_sent(field: str, value: Any) -> None:
+    """A value the contract does not allow is kept as sent (and reported as a deviation), and dumped as sent."""
     sent = example("JobPaused")
     sent[field] = value
     job = read_job(sent)
@@ -87,6 +93,7 @@ def test_a_value_kept_through_a_deviation_serialises_as_sent(field: str, value: 
 
 
 def test_a_missing_required_field_is_unset_not_null_when_only_the_sent_fields_are_asked() -> None:
+    """A required field the server left out is absent from `to_dict()` and None in `model_dump()`."""
     sent = example("JobPaused")
     del sent["training_file"]
     job = read_job(sent)
@@ -95,6 +102,7 @@ def test_a_missing_required_field_is_unset_not_null_when_only_the_sent_fields_ar
 
 
 def test_events_checkpoints_and_pages_serialise() -> None:
+    """Events, checkpoints and the pages holding them dump as the server sent them."""
     events = {
         "object": "list",
         "has_more": False,

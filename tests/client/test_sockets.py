@@ -15,6 +15,7 @@ import pytest
 
 import ftjobs
 from tests.client.conftest import KEY, example
+from tests.conftest import free_port
 
 JOB = json.dumps(example("JobPaused")).encode()
 RUNNING = json.dumps(example("JobPaused") | {"status": "running"}).encode()
@@ -88,9 +89,7 @@ def test_pause_whose_answer_was_lost_is_confirmed_by_one_read(lost: str) -> None
 
 def test_a_connection_refused_never_counts_as_reached() -> None:
     """Nothing listening: a connect error is not "may have reached"; the call fails typed, after its retries."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     with (
         client(f"http://127.0.0.1:{port}/v1", max_retries=1) as ftjobs_client,
         pytest.raises(ftjobs.APIConnectionError),

@@ -9,15 +9,11 @@ import httpx
 import pytest
 
 import ftjobs
-from tests.client.conftest import BASE, KEY, Recorder, example, job_response
+from tests.client.conftest import Recorder, example, job_response
 
 
 def job_in(status: str, **extra: Any) -> dict[str, Any]:
     return example("JobQueued") | {"status": status, **extra}
-
-
-def client_for(recorder: Recorder) -> ftjobs.Client:
-    return ftjobs.Client(api_key=KEY, base_url=BASE, http_client=httpx.Client(transport=recorder.transport()))
 
 
 def test_wait_until_paused_reports_each_change(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -31,7 +27,7 @@ def test_wait_until_paused_reports_each_change(monkeypatch: pytest.MonkeyPatch) 
         job_response(job_in("paused")),
     )
     seen: list[str] = []
-    job = client_for(recorder).fine_tuning.jobs.wait(
+    job = recorder.client().fine_tuning.jobs.wait(
         "ftjob-abc123", until={"paused"}, poll_interval=0.25, on_update=lambda j: seen.append(str(j.status))
     )
     assert job.status == "paused"
@@ -47,7 +43,7 @@ def test_wait_honours_poll_after_header(monkeypatch: pytest.MonkeyPatch) -> None
         httpx.Response(200, json=job_in("running"), headers={"openai-poll-after-ms": "1200"}),
         job_response(job_in("succeeded")),
     )
-    client_for(recorder).fine_tuning.jobs.wait("ftjob-abc123", poll_interval=5)
+    recorder.client().fine_tuning.jobs.wait("ftjob-abc123", poll_interval=5)
     assert sleeps == [1.2]
 
 
@@ -57,7 +53,7 @@ def test_wait_stops_early_on_an_unwanted_end(monkeypatch: pytest.MonkeyPatch) ->
     error = {"code": "invalid_training_file", "message": "bad file", "param": "training_file"}
     recorder = Recorder(job_response(job_in("running")), job_response(job_in("failed", error=error)))
     with pytest.raises(ftjobs.JobEndedError, match="failed") as ended:
-        client_for(recorder).fine_tuning.jobs.wait("ftjob-abc123", until="paused")
+        recorder.client().fine_tuning.jobs.wait("ftjob-abc123", until="paused")
     assert ended.value.job is not None
     assert ended.value.job.status == "failed"
     assert len(recorder.requests) == 2
@@ -65,9 +61,9 @@ def test_wait_stops_early_on_an_unwanted_end(monkeypatch: pytest.MonkeyPatch) ->
 
 def test_wait_times_out() -> None:
     """Past `timeout` the wait raises JobWaitTimeout (also a TimeoutError) with the last job seen."""
-    recorder = Recorder(job_response(job_in("running")))
+    recorder = Recorder(job_response(job_in("running")), repeat_last=True)
     with pytest.raises(TimeoutError) as late:
-        client_for(recorder).fine_tuning.jobs.wait("ftjob-abc123", until="paused", timeout=0.05, poll_interval=0.01)
+        recorder.client().fine_tuning.jobs.wait("ftjob-abc123", until="paused", timeout=0.05, poll_interval=0.01)
     assert isinstance(late.value, ftjobs.JobWaitTimeout)
     assert late.value.job is not None
     assert late.value.job.status == "running"
@@ -76,7 +72,7 @@ def test_wait_times_out() -> None:
 def test_wait_needs_a_status() -> None:
     """`until=()` is a usage error."""
     with pytest.raises(ValueError, match="until"):
-        client_for(Recorder(job_response())).fine_tuning.jobs.wait("ftjob-abc123", until=())
+        Recorder(job_response()).client().fine_tuning.jobs.wait("ftjob-abc123", until=())
 
 
 def pages(kind: str, ids: list[str], size: int) -> Recorder:
@@ -103,14 +99,14 @@ def pages(kind: str, ids: list[str], size: int) -> Recorder:
             200, json={"object": "list", "data": [makers[kind](i) for i in chunk], "has_more": start + size < len(ids)}
         )
 
-    return Recorder(answer)
+    return Recorder(answer, repeat_last=True)
 
 
 def test_list_walks_every_page() -> None:
     """Iterating `list()` follows `after` until `has_more` is false; the first page is what was asked."""
     ids = [f"ftjob-{n}" for n in range(7)]
     recorder = pages("job", ids, 3)
-    first = client_for(recorder).fine_tuning.jobs.list(limit=3)
+    first = recorder.client().fine_tuning.jobs.list(limit=3)
     assert [job.id for job in first.data] == ids[:3]
     assert [job.id for job in first] == ids
     assert [r.url.params.get("after") for r in recorder.requests] == [None, "ftjob-2", "ftjob-5"]
@@ -120,10 +116,10 @@ def test_list_walks_every_page() -> None:
 def test_events_and_checkpoints_paginate() -> None:
     """`list_events` and `checkpoints.list` walk pages the same way."""
     events = [f"ftevent-{n}" for n in range(5)]
-    client = client_for(pages("event", events, 2))
+    client = pages("event", events, 2).client()
     assert [e.id for e in client.fine_tuning.jobs.list_events("ftjob-abc123", limit=2)] == events
     checkpoints = [f"ftckpt_{n}" for n in range(3)]
-    client = client_for(pages("checkpoint", checkpoints, 2))
+    client = pages("checkpoint", checkpoints, 2).client()
     assert [c.id for c in client.fine_tuning.jobs.checkpoints.list("ftjob-abc123")] == checkpoints
 
 
@@ -133,15 +129,11 @@ def test_async_client_pages_and_transitions() -> None:
 
     async def main() -> tuple[list[str], list[str], str]:
         recorder = pages("job", ids, 2)
-        async with ftjobs.AsyncClient(
-            api_key=KEY, base_url=BASE, http_client=httpx.AsyncClient(transport=recorder.transport())
-        ) as client:
+        async with recorder.async_client() as client:
             first = await client.fine_tuning.jobs.list(limit=2)
             every = [job.id async for job in client.fine_tuning.jobs.list(limit=2)]
-        paused = Recorder(job_response())
-        async with ftjobs.AsyncClient(
-            api_key=KEY, base_url=BASE, http_client=httpx.AsyncClient(transport=paused.transport())
-        ) as client:
+        paused = Recorder(job_response(), repeat_last=True)
+        async with paused.async_client() as client:
             job = await client.fine_tuning.jobs.pause("ftjob-abc123")
         return [job.id for job in first.data], every, str(job.status)
 
@@ -154,9 +146,7 @@ def test_async_errors_and_retries() -> None:
 
     async def main() -> None:
         recorder = Recorder(httpx.Response(503), httpx.Response(404, json={"error": {"message": "gone"}}))
-        async with ftjobs.AsyncClient(
-            api_key=KEY, base_url=BASE, http_client=httpx.AsyncClient(transport=recorder.transport())
-        ) as client:
+        async with recorder.async_client() as client:
             with pytest.raises(ftjobs.NotFoundError, match="gone"):
                 await client.fine_tuning.jobs.retrieve("ftjob-abc123")
         assert len(recorder.requests) == 2

@@ -15,6 +15,7 @@ import pytest
 
 from ftjobs.contract import PROPERTIES, ContractOptions, Outcome, run_contract
 from ftjobs.testing import JobStore, Timings, create_app, serve_app
+from tests.conftest import free_port
 from tests.contract.asgi import KEY, for_jobs, json_rewrite, rewriting
 
 pytestmark = pytest.mark.usefixtures("embedded_only")
@@ -66,16 +67,10 @@ def _silent_server() -> Iterator[int]:
         listener.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def test_unreachable_server_could_not_test(tmp_path: Path) -> None:
     """Nothing listening: outcome 2 within seconds, the reason names the URL, every property is reported skipped."""
     started = time.monotonic()
-    report = run_contract(_options(f"http://127.0.0.1:{_free_port()}/v1", tmp_path), echo=lambda line: None)
+    report = run_contract(_options(f"http://127.0.0.1:{free_port()}/v1", tmp_path), echo=lambda line: None)
     assert report.outcome is Outcome.COULD_NOT_TEST
     assert time.monotonic() - started < 10
     assert report.reason is not None

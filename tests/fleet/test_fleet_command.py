@@ -7,10 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
-from ftjobs._cli import main
-from tests.conftest import ENVIRONMENT
+from tests.conftest import ENVIRONMENT, invoke
 from tests.fleet.server import KEY, FleetServer, mixed_jobs, running
 
 TEAM = "search"
@@ -37,10 +35,6 @@ def _selected(job: dict[str, object]) -> bool:
     return job["status"] == "running" and isinstance(metadata, dict) and metadata.get("team") == TEAM
 
 
-def ftjobs(*args: str) -> Result:
-    return CliRunner().invoke(main, list(args), catch_exceptions=False)
-
-
 def _journal(path: Path) -> list[dict[str, object]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
@@ -53,7 +47,7 @@ def test_pause_all_changes_exactly_the_matching_jobs_once_each(server: FleetServ
     moved = server.end_when_listed | server.pause_when_listed
     journal = tmp_path / "pause.jsonl"
 
-    result = ftjobs(
+    result = invoke(
         "pause", "--all", "--metadata", f"team={TEAM}", "--yes", "--concurrency", "8", "--journal", str(journal)
     )
 
@@ -80,11 +74,11 @@ def test_pause_all_changes_exactly_the_matching_jobs_once_each(server: FleetServ
 def test_same_command_with_its_journal_sends_nothing_again(server: FleetServer, tmp_path: Path) -> None:
     """Re-running a finished command with its journal sends no second request: each job is already there."""
     journal = str(tmp_path / "pause.jsonl")
-    first = ftjobs("pause", "--all", "--metadata", f"team={TEAM}", "--yes", "--journal", journal)
+    first = invoke("pause", "--all", "--metadata", f"team={TEAM}", "--yes", "--journal", journal)
     assert first.exit_code == 0, first.output
     counted = dict(server.transitions)
 
-    again = ftjobs("pause", "--all", "--metadata", f"team={TEAM}", "--yes", "--journal", journal)
+    again = invoke("pause", "--all", "--metadata", f"team={TEAM}", "--yes", "--journal", journal)
 
     assert again.exit_code == 0, again.output
     assert dict(server.transitions) == counted
@@ -96,13 +90,13 @@ def test_resume_from_the_journal_leaves_other_paused_jobs_alone(server: FleetSer
     """`resume --journal` resumes exactly the jobs that run paused: not the ones paused before it, nor the one
     someone else paused while it ran."""
     journal = str(tmp_path / "pause.jsonl")
-    assert ftjobs("pause", "--all", "--metadata", f"team={TEAM}", "--yes", "--journal", journal).exit_code == 0
+    assert invoke("pause", "--all", "--metadata", f"team={TEAM}", "--yes", "--journal", journal).exit_code == 0
     ours = {str(line["id"]) for line in _journal(Path(journal)) if line["result"] == "changed"}
     others = {job_id for job_id in server.jobs if server.status(job_id) == "paused"} - ours
     assert others  # jobs that were paused before, and the one paused by someone else
     server.actions.clear()
 
-    resumed = ftjobs("resume", "--journal", journal, "--yes")
+    resumed = invoke("resume", "--journal", journal, "--yes")
 
     assert resumed.exit_code == 0, resumed.output
     assert {job_id for job_id, action in server.actions} == ours
@@ -126,7 +120,7 @@ def test_refusals_and_dry_runs_change_nothing(server: FleetServer, tmp_path: Pat
     journal; the refusals exit 2 with one line saying why."""
     journal = tmp_path / "journal.jsonl"
     not_ended = sum(1 for job in server.jobs.values() if job["status"] not in ("succeeded", "failed", "cancelled"))
-    result = ftjobs(*args, "--journal", str(journal))
+    result = invoke(*args, "--journal", str(journal))
     assert server.actions == []
     assert not journal.exists()
     if "--dry-run" in args:
@@ -144,7 +138,7 @@ def test_concurrency_is_reached_and_never_exceeded(server: FleetServer, tmp_path
     are), and never more than six at once."""
     server.hold_first = 6
     server.throttle_every = 0
-    result = ftjobs(
+    result = invoke(
         "cancel", "--all", "--status", "running", "--yes", "--concurrency", "6", "--journal", str(tmp_path / "j")
     )
     assert result.exit_code == 0, result.output
@@ -158,7 +152,7 @@ def test_failures_exit_1_and_no_output_holds_the_key(server: FleetServer, tmp_pa
     server.refuse = {selected[0], selected[1]}
     server.echo_key = True
     journal = tmp_path / "pause.jsonl"
-    result = ftjobs("pause", "--all", "--metadata", f"team={TEAM}", "--yes", "--json", "--journal", str(journal))
+    result = invoke("pause", "--all", "--metadata", f"team={TEAM}", "--yes", "--json", "--journal", str(journal))
     assert result.exit_code == 1
     report = json.loads(result.stdout)
     failed = {job["id"]: job["error"] for job in report["jobs"] if job["result"] == "failed"}
@@ -182,7 +176,7 @@ def test_failures_exit_1_and_no_output_holds_the_key(server: FleetServer, tmp_pa
 )
 def test_mixed_up_commands_are_usage_errors(server: FleetServer, args: list[str], message: str) -> None:
     """A command that is neither one job nor a fleet run exits 2, saying what to give instead, changing nothing."""
-    result = ftjobs(*args)
+    result = invoke(*args)
     assert result.exit_code == 2
     assert message in result.stderr
     assert server.actions == []
@@ -199,7 +193,7 @@ def test_a_journal_of_another_server_is_refused(server: FleetServer, tmp_path: P
         "result": "changed",
     }
     journal.write_text(json.dumps(line) + "\n", encoding="utf-8")
-    result = ftjobs("resume", "--journal", str(journal), "--yes")
+    result = invoke("resume", "--journal", str(journal), "--yes")
     assert result.exit_code == 2
     assert "records jobs of http://elsewhere.example/v1" in result.stderr
     assert server.requests == 0
