@@ -37,6 +37,9 @@ def test_wheel_contents(wheel: Path) -> None:
         "ftjobs_api/openapi.json",
     } <= names
     assert "ftjobs_api/models/fine_tuning_job.py" in names
+    assert {"ftjobs/_async/_sending.py", "ftjobs/_sync/_sending.py"} <= names
+    # The generated request functions are never imported (ftjobs builds its own requests): not shipped.
+    assert not [n for n in names if n.startswith("ftjobs_api/api/") or n == "ftjobs_api/errors.py"]
     assert not [n for n in names if n.startswith(("tests/", "scripts/", "generated/", "overlays/"))]
 
 
