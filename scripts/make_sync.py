@@ -26,6 +26,7 @@ NAMES = {
     "_async": "_sync",
     # The public classes keep the SDK's names: `Client`, `Jobs`, ...
     "AsyncClient": "Client",  # ftjobs' and httpx's alike
+    "AsyncClientWithRawResponse": "ClientWithRawResponse",
     "AsyncAzureOpenAI": "AzureOpenAI",
     "DefaultAsyncHttpxClient": "DefaultHttpxClient",
     "AsyncFineTuning": "FineTuning",

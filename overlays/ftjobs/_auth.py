@@ -35,8 +35,15 @@ class KeyAuth(httpx.Auth):
         return "api-key" if self._header == "api-key" else "bearer"
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        request.headers[self._header] = self._value
+        # A header of this name from `default_headers`/`extra_headers` wins, as in the SDK: gateways and
+        # proxies take their own `Authorization` that way.
+        if self._header not in request.headers:
+            request.headers[self._header] = self._value
         yield request
+
+    @property
+    def key(self) -> str:
+        return self._key
 
     def __repr__(self) -> str:
         return f"KeyAuth(scheme={self.scheme!r}, key=<redacted>)"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar, cast
 from urllib.parse import quote
 
 import httpx
@@ -26,6 +26,7 @@ from ftjobs._config import (
     NotGiven,
     Settings,
     Timeout,
+    check_max_retries,
     settings,
     timeout_of,
 )
@@ -74,7 +75,7 @@ def job_path(job_id: str, action: str = "") -> str:
     if not isinstance(job_id, str):
         raise TypeError(f"a job id is a string, not {type(job_id).__name__}")
     if not job_id:
-        raise ValueError("expected a non-empty job id")
+        raise ValueError(f"Expected a non-empty value for `fine_tuning_job_id` but received {job_id!r}")
     segment = quote(job_id, safe="")
     if segment in (".", ".."):
         segment = segment.replace(".", "%2E")  # otherwise removed as a dot segment
@@ -113,6 +114,9 @@ class BaseClient(Generic[HttpT]):
         http_client: HttpT | None = None,
         strict: bool = False,
     ) -> None:
+        pool_class = cast(type, self._pool_class)  # httpx.Client or httpx.AsyncClient
+        if http_client is not None and not isinstance(http_client, pool_class):
+            raise TypeError(f"http_client must be an httpx.{pool_class.__name__}, not {type(http_client).__name__}")
         resolved = settings(
             api_key=api_key,
             organization=organization,
@@ -161,6 +165,21 @@ class BaseClient(Generic[HttpT]):
         return self._settings.max_retries
 
     @property
+    def api_key(self) -> str | None:
+        """The key sent (`api_key=` or the environment's), `None` for a token provider. Never in a repr."""
+        auth = self._settings.auth
+        return auth.key if isinstance(auth, KeyAuth) else None
+
+    @property
+    def default_headers(self) -> dict[str, str]:
+        """The headers every request carries (organization, project, `default_headers`), credentials aside."""
+        return dict(self._settings.headers)
+
+    def is_closed(self) -> bool:
+        """Whether the connection pool was closed (`False` before the first request made it)."""
+        return self._http_client is not None and self._http_client.is_closed
+
+    @property
     def timeout(self) -> httpx.Timeout:
         return self._settings.timeout
 
@@ -182,7 +201,7 @@ class BaseClient(Generic[HttpT]):
         project: str | None = None,
         base_url: str | httpx.URL | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
-        max_retries: int | None = None,
+        max_retries: int | NotGiven = NOT_GIVEN,
         default_headers: Mapping[str, str] | None = None,
         set_default_headers: Mapping[str, str] | None = None,
         default_query: Mapping[str, object] | None = None,
@@ -198,8 +217,8 @@ class BaseClient(Generic[HttpT]):
             raise ValueError("pass default_headers= or set_default_headers=, not both")
         if default_query is not None and set_default_query is not None:
             raise ValueError("pass default_query= or set_default_query=, not both")
-        if max_retries is not None and max_retries < 0:
-            raise ValueError("max_retries must be 0 or more")
+        if not isinstance(max_retries, NotGiven):
+            check_max_retries(max_retries)
         old = self._settings
         headers = dict(set_default_headers) if set_default_headers is not None else {**old.headers}
         headers.update(default_headers or {})
@@ -216,7 +235,7 @@ class BaseClient(Generic[HttpT]):
         changed = Settings(
             base_url=str(base_url).rstrip("/") if base_url is not None else old.base_url,
             auth=auth,
-            max_retries=old.max_retries if max_retries is None else max_retries,
+            max_retries=old.max_retries if isinstance(max_retries, NotGiven) else max_retries,
             strict=old.strict,
             headers=headers,
             query=query,

@@ -71,6 +71,17 @@ def timeout_of(value: Timeout) -> httpx.Timeout:
     return value if isinstance(value, httpx.Timeout) else httpx.Timeout(value)
 
 
+def check_max_retries(value: object) -> None:
+    """`max_retries` is a whole number of 0 or more: `TypeError` for anything else (None, 2.5, "2"), as in the
+    SDK, `ValueError` for a negative one."""
+    if value is None:
+        raise TypeError("max_retries cannot be None: use 0 to disable retries")
+    if not isinstance(value, int):
+        raise TypeError(f"max_retries must be a non-negative integer, not {type(value).__name__}")
+    if value < 0:
+        raise ValueError("max_retries must be a non-negative integer")
+
+
 def settings(
     *,
     api_key: ApiKey | None,
@@ -93,8 +104,7 @@ def settings(
     env = os.environ
     if force_azure and base_url is not None and azure_endpoint is not None:
         raise ValueError("base_url and azure_endpoint are mutually exclusive")
-    if max_retries < 0:
-        raise ValueError("max_retries must be 0 or more")
+    check_max_retries(max_retries)
     azure = force_azure or _is_azure(base_url, azure_endpoint, env)
     if azure:
         if callable(api_key):

@@ -41,7 +41,10 @@ if TYPE_CHECKING:
 
 
 class FtjobsError(Exception):
-    """The root of every ftjobs error."""
+    """The root of every ftjobs error (also by the openai SDK's name, `OpenAIError`)."""
+
+
+OpenAIError = FtjobsError  # `except openai.OpenAIError` keeps working after the import swap
 
 
 class MissingCredentialsError(FtjobsError):

@@ -29,20 +29,21 @@ def same_origin_redirect(request: httpx.Request, response: httpx.Response) -> ht
 
 
 def log_exchange(request: httpx.Request, response: httpx.Response | None, failure: Exception | None) -> None:
-    """One DEBUG entry per attempt: the request line and the answer (or the failure), credentials redacted."""
+    """One DEBUG entry per attempt: the request line and the answer's status, headers and size (or the failure),
+    credentials redacted. Bodies are never logged: a server may echo a secret in one (the SDK logs none)."""
     if not logger.isEnabledFor(logging.DEBUG):
         return
     if response is None:
         logger.debug("%s %s -> no answer: %s: %s", request.method, request.url, type(failure).__name__, failure)
         return
     logger.debug(
-        "%s %s -> %s\n  request headers: %s\n  response headers: %s\n  body: %s",
+        "%s %s -> %s\n  request headers: %s\n  response headers: %s\n  body: %d bytes (not logged)",
         request.method,
         request.url,
         response.status_code,
         redacted(request.headers),
         redacted(response.headers),
-        response.content[:2000].decode("utf-8", "replace"),
+        len(response.content),
     )
 
 

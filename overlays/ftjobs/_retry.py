@@ -2,8 +2,10 @@
 
 Retried: connection errors and timeouts, 408, 429, 500 and above, and 409 except on pause, resume and
 cancel (where the fragment uses 409 for a transition the status forbids). A server's `x-should-retry`
-overrides that list. The wait honours `retry-after-ms`, then `retry-after` (seconds or an HTTP date), up to
-60 s; otherwise it backs off exponentially with jitter (stamina: 0.5 s doubling to 8 s, plus up to 0.25 s).
+overrides that list; an answer asking for a wait longer than 120 s is not retried at all (the openai SDK's
+rule: the caller decides). The wait honours `retry-after-ms`, then `retry-after` (seconds or an HTTP date),
+up to 120 s; otherwise it backs off exponentially with jitter (stamina: 0.5 s doubling to 8 s, plus up to
+0.25 s).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Any
 
 import httpx
 
-MAX_RETRY_AFTER = 60.0
+MAX_RETRY_AFTER = 120.0
 WAIT_INITIAL = 0.5
 WAIT_MAX = 8.0
 WAIT_JITTER = 0.25
@@ -31,6 +33,9 @@ class RetryableStatus(Exception):
 
 def should_retry(response: httpx.Response, *, transition: bool) -> bool:
     """Whether this answer is worth another attempt."""
+    asked = asked_wait(response.headers)
+    if asked is not None and asked > MAX_RETRY_AFTER:
+        return False
     verdict = str(response.headers.get("x-should-retry", "")).strip().lower()
     if verdict in ("true", "false"):
         return verdict == "true"
@@ -41,7 +46,16 @@ def should_retry(response: httpx.Response, *, transition: bool) -> bool:
 
 
 def retry_after(headers: httpx.Headers, *, now: float | None = None) -> float | None:
-    """Seconds the server asks us to wait, if it asks for 0 to 60 s; `None` otherwise."""
+    """Seconds the server asks us to wait, if it asks for 0 to 120 s; `None` otherwise."""
+    wait = asked_wait(headers, now=now)
+    if wait is None or not 0 <= wait <= MAX_RETRY_AFTER:
+        return None
+    return wait
+
+
+def asked_wait(headers: httpx.Headers, *, now: float | None = None) -> float | None:
+    """The wait the server names (`retry-after-ms`, then `retry-after` in seconds or as an HTTP date); a number
+    too large for a float is read as infinite, as the SDK does; `None` when it names none that can be read."""
     wait: float | None = None
     raw_ms = headers.get("retry-after-ms")
     if raw_ms is not None:
@@ -57,8 +71,6 @@ def retry_after(headers: httpx.Headers, *, now: float | None = None) -> float | 
                 except (TypeError, ValueError, IndexError):
                     return None
                 wait = when.timestamp() - (time.time() if now is None else now)
-    if wait is None or not 0 <= wait <= MAX_RETRY_AFTER:
-        return None
     return wait
 
 
@@ -83,6 +95,8 @@ def _number(raw: str) -> float | None:
         value = float(raw)
     except ValueError:
         return None
+    if value == math.inf and raw.strip().lower() not in ("inf", "+inf", "infinity", "+infinity"):
+        return value  # a number that overflows (`1e999`): a wait too long, not a malformed one
     return value if math.isfinite(value) else None
 
 

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 import ftjobs
-from tests.client.conftest import BASE, KEY, Recorder, error_response, job_response
+from tests.client.conftest import BASE, KEY, Recorder, error_response, example, job_response
 
 
 @pytest.mark.parametrize("call", ["retrieve", "pause", "resume", "cancel", "list_events"])
@@ -58,6 +58,17 @@ def test_key_never_in_repr_str_errors_or_logs(caplog: pytest.LogCaptureFixture) 
     assert caplog.records  # the request was logged
     assert all(KEY not in text for text in texts)
     assert "<redacted>" in " ".join(texts)
+
+
+def test_debug_log_never_holds_a_body(caplog: pytest.LogCaptureFixture) -> None:
+    """At DEBUG each exchange is logged with its status and size, never its body: a server may echo a secret."""
+    caplog.set_level(logging.DEBUG, logger="ftjobs")
+    echoed = "sk-echoed-by-the-server-4711"
+    recorder = Recorder(job_response(example("JobPaused") | {"suffix_note": echoed}))
+    recorder.client().fine_tuning.jobs.pause("ftjob-abc123")
+    logged = " ".join(record.getMessage() for record in caplog.records)
+    assert "POST https://api.test/v1/fine_tuning/jobs/ftjob-abc123/pause -> 200" in logged
+    assert echoed not in logged
 
 
 @pytest.mark.parametrize("header", ["authorization", "api-key"])

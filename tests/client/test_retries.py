@@ -96,7 +96,8 @@ NOW = 1_760_000_000.0
         ({"retry-after": "2"}, 2.0),
         ({"retry-after": "1.5"}, 1.5),
         ({"retry-after": "60"}, 60.0),
-        ({"retry-after": "61"}, None),
+        ({"retry-after": "120"}, 120.0),
+        ({"retry-after": "121"}, None),
         ({"retry-after": "-1"}, None),
         ({"retry-after": "inf"}, None),
         ({"retry-after": "nan"}, None),
@@ -108,8 +109,19 @@ NOW = 1_760_000_000.0
     ],
 )
 def test_retry_after_table(headers: dict[str, str], wait: float | None) -> None:
-    """`retry-after-ms`, then `retry-after` as seconds or an HTTP date, honoured from 0 to 60 s."""
+    """`retry-after-ms`, then `retry-after` as seconds or an HTTP date, honoured from 0 to 120 s (the SDK's bound)."""
     assert retry_after(httpx.Headers(headers), now=NOW) == wait
+
+
+@pytest.mark.parametrize(
+    "headers", [{"retry-after": "121"}, {"retry-after-ms": "600000"}, {"retry-after": "1e999"}], ids=str
+)
+def test_a_wait_longer_than_two_minutes_is_not_retried(headers: dict[str, str]) -> None:
+    """A 429 asking for more than 120 s is raised at once, as the SDK does: the caller decides, not a sleep."""
+    recorder = Recorder(httpx.Response(429, headers=headers), job_response())
+    with pytest.raises(ftjobs.RateLimitError):
+        recorder.client().fine_tuning.jobs.retrieve("ftjob-abc123")
+    assert len(recorder.requests) == 1
 
 
 def test_backoff_uses_the_servers_wait() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from typing import Any
 
 import httpx
@@ -304,3 +305,73 @@ def test_raw_responses_from_fine_tuning_too() -> None:
     """`client.fine_tuning.with_raw_response.jobs…` answers the raw response too."""
     answer = Recorder(job_response()).client(max_retries=0).fine_tuning.with_raw_response.jobs.pause("ftjob-1")
     assert (answer.status_code, answer.parse().status) == (200, "paused")
+
+
+@pytest.mark.parametrize("where", ["default_headers", "extra_headers"])
+def test_an_authorization_header_given_wins_over_the_key(where: str) -> None:
+    """An `Authorization` set through `default_headers` or `extra_headers` is sent instead of the api key, as the
+    SDK does (gateways take their own token that way); without one, the key goes as usual."""
+    recorder = Recorder(job_response(), repeat_last=True)
+    given = {"Authorization": "Bearer gateway-token"}
+    if where == "default_headers":
+        recorder.client(default_headers=given).fine_tuning.jobs.retrieve("ftjob-1")
+    else:
+        recorder.client().fine_tuning.jobs.retrieve("ftjob-1", extra_headers=given)
+    recorder.client().fine_tuning.jobs.retrieve("ftjob-1")
+    assert [r.headers["authorization"] for r in recorder.requests] == ["Bearer gateway-token", f"Bearer {KEY}"]
+
+
+def test_the_sdks_client_attributes() -> None:
+    """`api_key`, `default_headers` and `is_closed()` read as the SDK's do (the key never in a repr)."""
+    client = Recorder(job_response()).client(default_headers={"X-Team": "search"})
+    assert client.api_key == KEY
+    assert client.default_headers["X-Team"] == "search"
+    assert not client.is_closed()
+    client.fine_tuning.jobs.retrieve("ftjob-1")
+    client.close()  # the recorder's pool belongs to the caller: closing the client leaves it open
+    assert not client.is_closed()
+    owned = ftjobs.OpenAI(api_key=KEY, base_url=BASE)
+    owned.fine_tuning  # noqa: B018 -- the pool is made on the first request, not here
+    assert not owned.is_closed()
+    owned._http_client = httpx.Client(transport=Recorder(job_response()).transport())
+    owned.close()
+    assert owned.is_closed()
+    assert KEY not in repr(owned)
+
+
+@pytest.mark.parametrize(
+    ("value", "error"),
+    [(None, TypeError), (2.5, TypeError), ("2", TypeError), (float("nan"), TypeError), (-1, ValueError)],
+    ids=repr,
+)
+def test_max_retries_must_be_a_whole_number(value: object, error: type[Exception]) -> None:
+    """`max_retries` of None, a float or a string is a TypeError and a negative one a ValueError, in the
+    constructor and in `with_options`, as in the SDK."""
+    with pytest.raises(error, match="max_retries"):
+        ftjobs.OpenAI(api_key=KEY, max_retries=value)  # type: ignore[arg-type]
+    with pytest.raises(error, match="max_retries"):
+        ftjobs.OpenAI(api_key=KEY).with_options(max_retries=value)  # type: ignore[arg-type]
+
+
+def test_an_http_client_of_the_other_kind_is_refused() -> None:
+    """An `httpx.AsyncClient` given to the sync client (or the reverse) is a TypeError at construction."""
+    with pytest.raises(TypeError, match=re.escape("httpx.Client")):
+        ftjobs.OpenAI(api_key=KEY, http_client=httpx.AsyncClient())  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=re.escape("httpx.AsyncClient")):
+        ftjobs.AsyncOpenAI(api_key=KEY, http_client=httpx.Client())  # type: ignore[arg-type]
+
+
+def test_raw_responses_from_the_client_itself() -> None:
+    """`client.with_raw_response.fine_tuning.jobs…` answers raw responses too (as Portkey's SDK calls it)."""
+    raw = Recorder(job_response()).client().with_raw_response.fine_tuning.jobs.pause("ftjob-1")
+    assert (raw.status_code, raw.parse().status) == (200, "paused")
+
+
+def test_the_empty_id_message_is_the_sdks() -> None:
+    """An empty job id raises the SDK's ValueError message, word for word, before any request."""
+    recorder = Recorder(job_response())
+    with pytest.raises(
+        ValueError, match=re.escape("Expected a non-empty value for `fine_tuning_job_id` but received ''")
+    ):
+        recorder.client().fine_tuning.jobs.pause("")
+    assert recorder.requests == []

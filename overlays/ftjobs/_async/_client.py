@@ -12,7 +12,7 @@ from typing import Any, Self
 import httpx
 
 from ftjobs._async._sending import AsyncAPIClient
-from ftjobs._async.fine_tuning import AsyncFineTuning
+from ftjobs._async.fine_tuning import AsyncFineTuning, AsyncFineTuningWithRawResponse
 from ftjobs._config import DEFAULT_LIMITS, DEFAULT_TIMEOUT
 
 
@@ -31,6 +31,11 @@ class AsyncClient(AsyncAPIClient):
         """`client.fine_tuning.jobs…`."""
         return AsyncFineTuning(self)
 
+    @cached_property
+    def with_raw_response(self) -> AsyncClientWithRawResponse:
+        """`client.with_raw_response.fine_tuning.jobs…`: each method answers its raw `APIResponse`."""
+        return AsyncClientWithRawResponse(self)
+
     async def close(self) -> None:
         """Close the connections (only those of an HTTP client that ftjobs created)."""
         if self._owns_http and self._http_client is not None:
@@ -41,6 +46,13 @@ class AsyncClient(AsyncAPIClient):
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self.close()
+
+
+class AsyncClientWithRawResponse:
+    """`client.with_raw_response` (the SDK's `OpenAIWithRawResponse`)."""
+
+    def __init__(self, client: AsyncClient) -> None:
+        self.fine_tuning = AsyncFineTuningWithRawResponse(client.fine_tuning)
 
 
 class AsyncAzureOpenAI(AsyncClient):
