@@ -15,7 +15,7 @@ import httpx
 
 from ftjobs._config import DEFAULT_LIMITS, DEFAULT_TIMEOUT
 from ftjobs._sync._sending import SyncAPIClient
-from ftjobs._sync.fine_tuning import FineTuning
+from ftjobs._sync.fine_tuning import FineTuning, FineTuningWithRawResponse
 
 
 class Client(SyncAPIClient):
@@ -33,6 +33,11 @@ class Client(SyncAPIClient):
         """`client.fine_tuning.jobs…`."""
         return FineTuning(self)
 
+    @cached_property
+    def with_raw_response(self) -> ClientWithRawResponse:
+        """`client.with_raw_response.fine_tuning.jobs…`: each method answers its raw `APIResponse`."""
+        return ClientWithRawResponse(self)
+
     def close(self) -> None:
         """Close the connections (only those of an HTTP client that ftjobs created)."""
         if self._owns_http and self._http_client is not None:
@@ -43,6 +48,13 @@ class Client(SyncAPIClient):
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+class ClientWithRawResponse:
+    """`client.with_raw_response` (the SDK's `OpenAIWithRawResponse`)."""
+
+    def __init__(self, client: Client) -> None:
+        self.fine_tuning = FineTuningWithRawResponse(client.fine_tuning)
 
 
 class AzureOpenAI(Client):
