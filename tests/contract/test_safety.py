@@ -4,6 +4,7 @@ cancelled on every path; a `--pause-job` job is never left paused."""
 from __future__ import annotations
 
 import _thread
+import json
 import threading
 import time
 from pathlib import Path
@@ -14,7 +15,7 @@ import pytest
 from ftjobs._auth import REDACTED
 from ftjobs.contract import ContractOptions, Outcome, run_contract
 from ftjobs.testing import JobStore, Timings, create_app, serve_app
-from tests.contract.asgi import KEY, for_jobs, json_rewrite, rewriting
+from tests.contract.asgi import KEY, for_jobs, json_rewrite, requests_rewritten, rewriting
 
 pytestmark = pytest.mark.usefixtures("embedded_only")
 PROJECT = "proj_ftjobs_secret_header_value"
@@ -102,6 +103,46 @@ def test_create_answer_failing_the_schema_is_still_cancelled(tmp_path: Path) -> 
     jobs = store.list_jobs(limit=100)[0]
     assert jobs
     assert {job["status"] for job in jobs} == {"cancelled"}
+
+
+def _json_object(body: bytes) -> dict[str, Any]:
+    try:
+        value = json.loads(body)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def test_safe_mode_sends_no_create_a_careless_server_could_act_on(tmp_path: Path) -> None:
+    """Against a server that takes any key (and so would make a job of a wrong-key create), a safe run sends no
+    create with a training file at all, and the server ends with no job."""
+    store = JobStore(timings=Timings(0.1, 0.1, 60.0))
+    creates: list[bytes] = []
+
+    def any_key(scope: Any) -> Any:
+        headers = [(n, f"Bearer {KEY}".encode() if n.lower() == b"authorization" else v) for n, v in scope["headers"]]
+        return dict(scope, headers=headers)
+
+    async def recorded(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["method"] == "POST" and scope["path"].endswith("/fine_tuning/jobs"):
+            message = await receive()
+            creates.append(message.get("body", b""))
+
+            async def replay() -> Any:
+                return message
+
+            await app(scope, replay, send)
+            return
+        await app(scope, receive, send)
+
+    app = requests_rewritten(create_app(store, api_keys=[KEY]), any_key)
+    with serve_app(recorded) as port:
+        options = ContractOptions(f"http://127.0.0.1:{port}/v1", KEY, safe=True, max_examples=2, report_dir=tmp_path)
+        report = run_contract(options, echo=lambda line: None)
+    assert "wrong_credentials_401" in report.broken  # the careless server is still found out (by its reads)
+    assert creates  # the malformed ones were sent ...
+    assert not [body for body in creates if "training_file" in _json_object(body)]  # ... none that could make a job
+    assert store.list_jobs(limit=10)[0] == []
 
 
 class _Interrupt:

@@ -245,9 +245,13 @@ def _scenarios(session: Session, props: Properties, options: ContractOptions) ->
         (
             "missing and wrong credentials",
             ("missing_credentials_401", "wrong_credentials_401"),
-            lambda: _probes.bad_credentials(session, props),
+            lambda: _probes.bad_credentials(session, props, safe=options.safe),
         ),
-        ("malformed input", ("malformed_input_400",), lambda: _probes.malformed_input(session, props)),
+        (
+            "malformed input",
+            ("malformed_input_400",),
+            lambda: _probes.malformed_input(session, props, safe=options.safe),
+        ),
     ]
     if options.pause_job is not None:
         job = options.pause_job
