@@ -14,6 +14,7 @@ The reference server lives in `ftjobs.testing` (extra `server`).
 
 from typing import TYPE_CHECKING, Any
 
+from ftjobs._azure import UnsupportedByVersionError
 from ftjobs._client import (
     NOT_GIVEN,
     AsyncAzureOpenAI,
@@ -121,6 +122,7 @@ __all__ = [
     "SyncCursorPage",
     "SyncPage",
     "UnprocessableEntityError",
+    "UnsupportedByVersionError",
     "__version__",
     "deviations",
 ]

@@ -211,7 +211,8 @@ def one_line(error: APIError, base_url: str | None) -> str:
         path = error.request.url.path
         if "/v1/" not in path:
             hint = " — the base URL usually ends in /v1 (OpenAI) or /openai/v1 (Azure)"
-    return f"{status}{message}{where}{hint}"
+    notes = "".join(f" — {' '.join(note.split())}" for note in getattr(error, "__notes__", []))
+    return f"{status}{message}{where}{hint}{notes}"
 
 
 def _reason(error: APIError) -> str:

@@ -101,6 +101,10 @@ def _transition(session: CommandSession, job_id: str, action: str, goal: frozens
     help="Fine-tuning method (reinforcement needs a grader: use the library).",
 )
 @click.option("--metadata", multiple=True, callback=metadata_pairs, metavar="KEY=VALUE", help="Repeatable.")
+@click.option(
+    "--training-type",
+    help="Azure: the training's deployment type (`trainingType`: Standard, GlobalStandard, Developer).",
+)
 @click.option("--wait", "wait_", is_flag=True, help="Then wait until the job reaches --until.")
 @click.option(
     "--until",
@@ -123,6 +127,7 @@ def create(
     learning_rate_multiplier: str | None,
     method: str,
     metadata: dict[str, str] | None,
+    training_type: str | None,
     wait_: bool,
     until: str,
     timeout: float,
@@ -145,6 +150,8 @@ def create(
     arguments.update({name: value for name, value in given.items() if value is not None})
     if metadata:
         arguments["metadata"] = metadata
+    if training_type:
+        arguments["extra_body"] = {"trainingType": training_type}  # Azure's field; OpenAI's API has none
     job = session.client.fine_tuning.jobs.create(model=model, training_file=training_file, **arguments)
     if wanted is not None and job.status not in wanted:
         click.echo(f"created {job.id}; waiting for {', '.join(sorted(wanted))}", err=True)

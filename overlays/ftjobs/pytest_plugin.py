@@ -5,9 +5,9 @@
   base URLs, one store behind them all:
   - `ftjobs_server.base_url` — `http://127.0.0.1:PORT/v1`, OpenAI's shape (`OpenAI(base_url=…)`);
   - `ftjobs_server.azure_base_url` — `…/openai/v1`, Azure's v1 API (`api-version` optional: `v1`, `preview`);
-  - `ftjobs_server.azure_dated_base_url` — `…/openai`, Azure's dated routes, `api-version` (`2024-10-21`) required:
-    `AzureOpenAI(azure_endpoint=ftjobs_server.azure_endpoint, api_version="2024-10-21", api_key=…)`, from the
-    openai SDK or from ftjobs, talks to it.
+  - `ftjobs_server.azure_dated_base_url` — `…/openai`, Azure's dated routes, a dated `api-version` required:
+    `AzureOpenAI(azure_endpoint=ftjobs_server.azure_endpoint, api_version="2025-04-01-preview", api_key=…)`,
+    from the openai SDK or from ftjobs, talks to it (under `2024-10-21`, as on Azure, pause and resume are 404).
 - `ftjobs_client`: an `ftjobs.Client` for that server (no retries, so failures show at once).
 
 Every pytest run in an environment that has ftjobs imports this module (that is what a `pytest11` entry point

@@ -133,7 +133,7 @@ def test_pause_with_wait(server: LiveServer) -> None:
         (["status", "ftjob-nope", "--base-url", "127.0.0.1:9/v1"], 2, "--base-url must be an http(s) URL"),
         (["list", "--status", "bogus"], 2, "unknown status 'bogus'. Known: pending, validating_files"),
         (["wait", "x", "--until", "pasued"], 2, "unknown status 'pasued'. Did you mean 'paused'?"),
-        (["status", ""], 2, "non-empty job id"),
+        (["status", ""], 2, "non-empty value"),
         (["wait", "x"], 2, "Missing option '--until'"),
         (["list", "--limit", "0"], 2, "Invalid value for '--limit'"),
     ],

@@ -28,6 +28,27 @@ def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[LiveServer]:
         yield live
 
 
+def test_create_on_azure_sends_the_training_type(server: LiveServer) -> None:
+    """`create --training-type` sends Azure's `trainingType`, which the server's Azure routes take."""
+    made = invoke(
+        "create",
+        "--model",
+        "gpt-4o-mini",
+        "--training-file",
+        "file-abc",
+        "--training-type",
+        "Standard",
+        "--base-url",
+        server.azure_base_url,
+        "--json",
+    )
+    assert made.exit_code == 0, made.output
+    assert validator("FineTuningJob").is_valid(json.loads(made.stdout))
+    refused = invoke("create", "--model", "gpt-4o-mini", "--training-file", "f", "--training-type", "Standard")
+    assert refused.exit_code == 1  # OpenAI's routes do not know it
+    assert "trainingType" in refused.stderr
+
+
 def test_create_then_checkpoints(server: LiveServer) -> None:
     """`create` makes a job from options (hyperparameters, metadata) and can wait; `checkpoints` lists them."""
     made = invoke(

@@ -130,14 +130,14 @@ def test_no_organization_header_when_none_is_configured() -> None:
 @pytest.mark.parametrize(
     ("api_version", "url"),
     [
-        ("2024-10-21", "https://res.test/openai/fine_tuning/jobs/ftjob-1/pause?api-version=2024-10-21"),
+        ("2024-10-21", "https://res.test/openai/fine_tuning/jobs/ftjob-1/cancel?api-version=2024-10-21"),
         (
             "2025-04-01-preview",
-            "https://res.test/openai/fine_tuning/jobs/ftjob-1/pause?api-version=2025-04-01-preview",
+            "https://res.test/openai/fine_tuning/jobs/ftjob-1/cancel?api-version=2025-04-01-preview",
         ),
-        ("preview", "https://res.test/openai/v1/fine_tuning/jobs/ftjob-1/pause?api-version=preview"),
-        ("v1", "https://res.test/openai/v1/fine_tuning/jobs/ftjob-1/pause?api-version=v1"),
-        (None, "https://res.test/openai/v1/fine_tuning/jobs/ftjob-1/pause"),
+        ("preview", "https://res.test/openai/v1/fine_tuning/jobs/ftjob-1/cancel?api-version=preview"),
+        ("v1", "https://res.test/openai/v1/fine_tuning/jobs/ftjob-1/cancel?api-version=v1"),
+        (None, "https://res.test/openai/v1/fine_tuning/jobs/ftjob-1/cancel"),
     ],
 )
 def test_azure_api_version_chooses_the_routes(api_version: str | None, url: str) -> None:
@@ -148,7 +148,7 @@ def test_azure_api_version_chooses_the_routes(api_version: str | None, url: str)
     with ftjobs.AzureOpenAI(
         azure_endpoint="https://res.test/", api_key=KEY, api_version=api_version, http_client=http
     ) as client:
-        client.fine_tuning.jobs.pause("ftjob-1")
+        client.fine_tuning.jobs.cancel("ftjob-1")
     http.close()
     sent = recorder.requests[0]
     assert str(sent.url) == url

@@ -1,4 +1,5 @@
-"""Azure OpenAI's most common form: an endpoint, a key and a dated api_version (the dated data plane)."""
+"""Azure OpenAI's most common form: an endpoint, a key and a dated api_version (the dated data plane; the
+version that has pause and resume, 2025-04-01-preview: the GA 2024-10-21 has neither route)."""
 
 import os
 import time
@@ -8,7 +9,7 @@ from openai import AzureOpenAI
 client = AzureOpenAI(
     azure_endpoint=os.environ["AZURE_OPENAI_ENDPOINT"],
     api_key=os.environ["AZURE_OPENAI_API_KEY"],
-    api_version="2024-10-21",
+    api_version="2025-04-01-preview",
 )
 job = client.fine_tuning.jobs.create(model="gpt-4o-mini-2024-07-18", training_file="file-azure", suffix="contoso")
 print("created", job.status, job.model)

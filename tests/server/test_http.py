@@ -63,6 +63,32 @@ def test_azure_base_url_and_api_key_header(store: JobStore) -> None:
         assert azure.get(f"/fine_tuning/jobs/{response.json()['id']}", headers={"api-key": KEY}).status_code == 200
 
 
+@pytest.mark.parametrize("action", ["pause", "resume"])
+def test_the_dated_ga_version_has_no_pause_route(store: JobStore, action: str) -> None:
+    """Under 2024-10-21 (whose spec has no pause or resume) the dated routes answer 404, as for a route that does
+    not exist, and the job does not change; 2025-04-01-preview pauses it."""
+    job = store.create({"model": "gpt-4o-mini", "training_file": "file-abc"})
+    with TestClient(create_app(store, api_keys=[KEY]), base_url="http://reference/openai") as http:
+        path = f"/fine_tuning/jobs/{job['id']}/{action}"
+        refused = http.post(path + "?api-version=2024-10-21", headers={"api-key": KEY})
+        assert (refused.status_code, refused.json()["error"]["message"]) == (404, "Resource not found")
+        assert store.retrieve(job["id"])["status"] == job["status"]
+        cancelled = http.post(f"/fine_tuning/jobs/{job['id']}/cancel?api-version=2024-10-21", headers={"api-key": KEY})
+        assert cancelled.status_code == 200
+
+
+def test_azure_routes_take_training_type_and_openais_refuse_it(store: JobStore) -> None:
+    """`trainingType` (Azure's deployment type, which Azure asks for) is taken under `/openai`; under `/v1` it
+    is an unrecognised argument, as OpenAI answers."""
+    body = {"model": "gpt-4o-mini", "training_file": "file-abc", "trainingType": "Standard"}
+    with TestClient(create_app(store, api_keys=[KEY]), base_url="http://reference") as http:
+        azure = http.post("/openai/v1/fine_tuning/jobs", headers={"api-key": KEY}, json=body)
+        assert azure.status_code == 200
+        assert response_errors("createFineTuningJob", azure) == []
+        openai = http.post("/v1/fine_tuning/jobs", headers={"authorization": f"Bearer {KEY}"}, json=body)
+        assert (openai.status_code, openai.json()["error"]["param"]) == (400, "trainingType")
+
+
 @pytest.mark.parametrize(
     ("path", "status", "code"),
     [

@@ -34,10 +34,11 @@ def azure_style(server: LiveServer) -> openai.OpenAI:
     )
 
 
-def azure_dated(server: LiveServer) -> openai.OpenAI:
-    # The SDK's AzureOpenAI: `{endpoint}/openai/...?api-version=<date>` with the key in `api-key`.
+def azure_dated(server: LiveServer, api_version: str = "2025-04-01-preview") -> openai.OpenAI:
+    # The SDK's AzureOpenAI: `{endpoint}/openai/...?api-version=<date>` with the key in `api-key`; the dated
+    # version with pause and resume (the GA 2024-10-21 has neither route).
     return openai.AzureOpenAI(
-        azure_endpoint=server.azure_endpoint, api_key=server.api_key, api_version="2024-10-21", max_retries=0
+        azure_endpoint=server.azure_endpoint, api_key=server.api_key, api_version=api_version, max_retries=0
     )
 
 
@@ -85,6 +86,17 @@ def sdk_lifecycle(client: openai.OpenAI) -> None:
     assert messages[0] == "Fine-tuning job cancelled"
     checkpoints = client.fine_tuning.jobs.checkpoints.list(job.id)
     assert all(c.fine_tuning_job_id == job.id for c in checkpoints)
+
+
+def test_the_sdk_under_the_ga_dated_version_finds_no_pause_route(server: LiveServer) -> None:
+    """The SDK's `AzureOpenAI(api_version="2024-10-21")` creates and cancels, but its pause meets a 404: that
+    version has no pause route (and ftjobs says so before sending)."""
+    with azure_dated(server, "2024-10-21") as client:
+        job = client.fine_tuning.jobs.create(model="gpt-4o-mini", training_file="file-abc")
+        wait_for(client, job.id, "running")
+        with pytest.raises(openai.NotFoundError):
+            client.fine_tuning.jobs.pause(job.id)
+        assert client.fine_tuning.jobs.cancel(job.id).status == "cancelled"
 
 
 @pytest.mark.parametrize("style", STYLES)

@@ -239,19 +239,12 @@ def _report(
 def _scenarios(session: Session, props: Properties, options: ContractOptions) -> None:
     """Each scenario in turn; one that cannot go on leaves its own properties skipped, and the others run."""
     given = [*options.job_ids, *filter(None, [options.pause_job])]
-    pausing = _lifecycle.PAUSING
+    pausing, safe = _lifecycle.PAUSING, options.safe
+    credentials = ("missing_credentials_401", "wrong_credentials_401")
     steps: list[tuple[str, tuple[str, ...], Callable[[], None]]] = [
         ("unknown ids", ("unknown_id_404",), lambda: _probes.unknown_ids(session, props)),
-        (
-            "missing and wrong credentials",
-            ("missing_credentials_401", "wrong_credentials_401"),
-            lambda: _probes.bad_credentials(session, props, safe=options.safe),
-        ),
-        (
-            "malformed input",
-            ("malformed_input_400",),
-            lambda: _probes.malformed_input(session, props, safe=options.safe),
-        ),
+        ("missing and wrong credentials", credentials, lambda: _probes.bad_credentials(session, props, safe=safe)),
+        ("malformed input", ("malformed_input_400",), lambda: _probes.malformed_input(session, props, safe=safe)),
     ]
     if options.pause_job is not None:
         job = options.pause_job

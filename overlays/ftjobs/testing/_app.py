@@ -26,6 +26,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ftjobs._azure import NO_PAUSE_VERSIONS
 from ftjobs._config import DATED_VERSION
 from ftjobs._spec import load_spec, schema_validator
 from ftjobs.testing._store import JobNotFound, JobStore, TransitionForbidden
@@ -37,6 +38,7 @@ JOB_PATH = re.compile(
 )
 MAX_ID_LENGTH = 256
 API_VERSIONS = frozenset({"v1", "preview"})
+AZURE_CREATE_FIELDS = frozenset({"trainingType"})  # Azure's samples send it; without it Azure refuses a create
 # Azure's dated routes, which require a dated API version (`ftjobs._config.DATED_VERSION`, as the client tells them).
 DATED_ROUTES = "/openai/fine_tuning/"
 
@@ -142,6 +144,9 @@ class _ReferenceApi:
                     code="unsupported_api_version",
                     param="api-version",
                 )
+            if version in NO_PAUSE_VERSIONS and request.url.path.endswith(("/pause", "/resume")):
+                # The version has no such route (its spec lists none): the answer of a route that does not exist.
+                raise ApiError(404, "Resource not found", code="404")
         elif version is not None and version not in API_VERSIONS:
             raise ApiError(400, "api-version must be 'v1' or 'preview'.", param="api-version")
 
@@ -174,7 +179,11 @@ class _ReferenceApi:
 
     async def create(self, request: Request) -> Response:
         body = await _json_body(request)
-        unknown = sorted(set(body) - self.create_fields) if isinstance(body, dict) else []
+        # Azure takes (and asks for) the training's deployment type beside the fragment's fields.
+        known = (
+            self.create_fields | AZURE_CREATE_FIELDS if request.url.path.startswith("/openai") else self.create_fields
+        )
+        unknown = sorted(set(body) - known) if isinstance(body, dict) else []
         if unknown:
             # The fragment leaves the request open (proxies pass unknown fields on); OpenAI refuses them.
             raise ApiError(400, f"Unrecognized request argument supplied: {unknown[0][:64]}", param=unknown[0][:64])
