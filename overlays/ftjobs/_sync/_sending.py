@@ -14,8 +14,9 @@ from typing import Any
 
 import httpx
 
+from ftjobs._azure import TRAINING_TYPE_NOTE, check_route, needs_training_type
 from ftjobs._base_client import BaseClient, job_model, job_path
-from ftjobs._exceptions import APIConnectionError, CreateOutcomeUnknownError, FtjobsError
+from ftjobs._exceptions import APIConnectionError, BadRequestError, CreateOutcomeUnknownError, FtjobsError
 from ftjobs._exchange import MAX_REDIRECTS, failed, judged, log_exchange, no_answer, same_origin_redirect
 from ftjobs._recovery import (
     CREATED_LOOKUP,
@@ -127,6 +128,7 @@ class SyncAPIClient(BaseClient[httpx.Client]):
 
     def _transition(self, job_id: str, action: str, options: Options) -> Answer:
         """Pause, resume or cancel; a refusal that a lost answer explains is checked with one read."""
+        check_route(self._settings, action)
         request = self._build("POST", job_path(job_id, action), None, None, options)
         attempts = Attempts(self._settings.max_retries + 1)
         response, _ = self._call(request, attempts, transition=True)
@@ -165,7 +167,12 @@ class SyncAPIClient(BaseClient[httpx.Client]):
             found = lookup()
             if found is not None:
                 return found
-        return self._check(response), None
+        try:
+            return self._check(response), None
+        except BadRequestError as refused:
+            if needs_training_type(self._settings, sent):
+                refused.add_note(TRAINING_TYPE_NOTE)
+            raise
 
     def _created(self, request: httpx.Request, body: dict[str, Any], since: float, options: Options) -> Answer | None:
         """The job an earlier create attempt made, `None` if it made none; raises when that cannot be told."""
