@@ -60,3 +60,16 @@ def test_real_jobs_keep_the_contract_but_for_what_is_open(record: dict[str, Any]
     assert sorted(d.path for d in deviations(job)) == sorted(record.get("open", [])), record["source"]
     valid = schema_validator("FineTuningJob").is_valid(record["answer"])
     assert valid is not bool(record.get("open"))
+
+
+@pytest.mark.parametrize(
+    ("n_epochs", "batch_size", "valid"),
+    [(-1, -1, True), (3, -1, True), ("auto", None, True), (0, 8, False), (-2, 8, False), (51, 8, False), (3, 0, False)],
+)
+def test_a_job_answer_takes_azures_unresolved_minus_one_only(n_epochs: object, batch_size: object, valid: bool) -> None:
+    """A job's answered hyperparameters take Azure's `-1` (deviation 31), and nothing else out of bounds; a
+    create request still refuses `-1`."""
+    job = dict(JOBS[0]["answer"], hyperparameters={"n_epochs": n_epochs, "batch_size": batch_size})
+    assert schema_validator("FineTuningJob").is_valid(job) is valid
+    request = {"model": "gpt-4o-mini", "training_file": "file-1", "hyperparameters": {"n_epochs": -1}}
+    assert not schema_validator("CreateFineTuningJobRequest").is_valid(request)
