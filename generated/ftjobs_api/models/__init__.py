@@ -26,6 +26,7 @@ from .fine_tuning_job_status import FineTuningJobStatus
 from .grader import Grader
 from .hyperparameters import Hyperparameters
 from .integration_type import IntegrationType
+from .job_hyperparameters import JobHyperparameters
 from .list_fine_tuning_job_checkpoints_response import ListFineTuningJobCheckpointsResponse
 from .list_fine_tuning_job_events_response import ListFineTuningJobEventsResponse
 from .list_object import ListObject
@@ -64,6 +65,7 @@ __all__ = (
     "Grader",
     "Hyperparameters",
     "IntegrationType",
+    "JobHyperparameters",
     "ListFineTuningJobCheckpointsResponse",
     "ListFineTuningJobEventsResponse",
     "ListObject",

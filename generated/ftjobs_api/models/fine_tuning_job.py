@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from ..models.fine_tune_method import FineTuneMethod
     from ..models.fine_tuning_job_error import FineTuningJobError
     from ..models.fine_tuning_job_integration import FineTuningJobIntegration
-    from ..models.hyperparameters import Hyperparameters
+    from ..models.job_hyperparameters import JobHyperparameters
     from ..models.metadata_map import MetadataMap
 
 
@@ -33,7 +33,7 @@ class FineTuningJob:
         error (FineTuningJobError | None): Why the job failed; `null` (or `{}`) otherwise.
         fine_tuned_model (None | str): The resulting model; `null` until the job succeeds.
         finished_at (int | None): Unix time (seconds) the job finished; `null` while it has not.
-        hyperparameters (Hyperparameters | None): The hyperparameters of a supervised job; `null` for other methods.
+        hyperparameters (JobHyperparameters | None): The hyperparameters of a supervised job; `null` for other methods.
         model (str): The base model.
         object_ (FineTuningJobObject):
         organization_id (None | str): The organization that owns the job; Azure answers `null`.
@@ -60,7 +60,7 @@ class FineTuningJob:
     error: FineTuningJobError | None
     fine_tuned_model: None | str
     finished_at: int | None
-    hyperparameters: Hyperparameters | None
+    hyperparameters: JobHyperparameters | None
     model: str
     object_: FineTuningJobObject
     organization_id: None | str
@@ -80,7 +80,7 @@ class FineTuningJob:
     def to_dict(self) -> dict[str, Any]:
         from ..models.fine_tune_method import FineTuneMethod
         from ..models.fine_tuning_job_error import FineTuningJobError
-        from ..models.hyperparameters import Hyperparameters
+        from ..models.job_hyperparameters import JobHyperparameters
         from ..models.metadata_map import MetadataMap
 
         id = self.id
@@ -100,7 +100,7 @@ class FineTuningJob:
         finished_at = self.finished_at
 
         hyperparameters: dict[str, Any] | None
-        if isinstance(self.hyperparameters, Hyperparameters):
+        if isinstance(self.hyperparameters, JobHyperparameters):
             hyperparameters = self.hyperparameters.to_dict()
         else:
             hyperparameters = self.hyperparameters
@@ -210,7 +210,7 @@ class FineTuningJob:
         from ..models.fine_tune_method import FineTuneMethod
         from ..models.fine_tuning_job_error import FineTuningJobError
         from ..models.fine_tuning_job_integration import FineTuningJobIntegration
-        from ..models.hyperparameters import Hyperparameters
+        from ..models.job_hyperparameters import JobHyperparameters
         from ..models.metadata_map import MetadataMap
 
         d = dict(src_dict)
@@ -247,18 +247,18 @@ class FineTuningJob:
 
         finished_at = _parse_finished_at(d.pop("finished_at"))
 
-        def _parse_hyperparameters(data: object) -> Hyperparameters | None:
+        def _parse_hyperparameters(data: object) -> JobHyperparameters | None:
             if data is None:
                 return data
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                hyperparameters_type_0 = Hyperparameters.from_dict(data)
+                hyperparameters_type_0 = JobHyperparameters.from_dict(data)
 
                 return hyperparameters_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(Hyperparameters | None, data)
+            return cast(JobHyperparameters | None, data)
 
         hyperparameters = _parse_hyperparameters(d.pop("hyperparameters"))
 
