@@ -283,9 +283,12 @@ class BaseClient(Generic[HttpT]):
         raise status_error(response)
 
     def _json(self, response: httpx.Response) -> Any:
+        """The answer's JSON. JSON sent under another content type is read, as the SDK reads it, with a warning
+        (a deviation from the contract); strict mode refuses it."""
         body = decode_body(response)
         media = response.headers.get("content-type", "application/json").split(";")[0].strip().lower()
-        if body is None or isinstance(body, str) or not (media == "application/json" or media.endswith("+json")):
+        json_media = media == "application/json" or media.endswith("+json")
+        if body is None or isinstance(body, str) or (not json_media and self._settings.strict):
             why = response.extensions.get(UNDECODABLE)
             raise APIResponseValidationError(
                 f"the body could not be decoded ({why})"
@@ -293,6 +296,13 @@ class BaseClient(Generic[HttpT]):
                 else f"expected a JSON body, got {media or 'no content type'} ({len(response.content)} bytes)",
                 response=response,
                 body=body,
+            )
+        if not json_media:
+            logger.warning(
+                "%s %s: the answer deviates from the contract: JSON sent as %s",
+                response.request.method,
+                response.request.url.path,
+                media or "no content type",
             )
         return body
 

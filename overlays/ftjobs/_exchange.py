@@ -12,6 +12,7 @@ import httpx
 from ftjobs._auth import redacted
 from ftjobs._exceptions import APIConnectionError, APITimeoutError
 from ftjobs._recovery import Attempts
+from ftjobs._response import RETRIES_TAKEN
 from ftjobs._retry import RetryableStatus, should_retry
 
 logger = logging.getLogger("ftjobs")
@@ -67,6 +68,7 @@ def judged(request: httpx.Request, response: httpx.Response, transition: bool, a
     stamina retries on exceptions, so an answer worth another attempt travels to it as one.
     """
     log_exchange(request, response, None)
+    response.extensions = {**response.extensions, RETRIES_TAKEN: attempts.sent - 1}  # the raw answer's count
     if not response.is_success and should_retry(response, transition=transition):
         failure = RetryableStatus(response)
         attempts.failed(failure)

@@ -20,6 +20,7 @@ from ftjobs._config import NOT_GIVEN, NotGiven, Timeout
 R = TypeVar("R")
 P = ParamSpec("P")
 RAW_RESPONSE_HEADER = "X-Ftjobs-Raw-Response"
+RETRIES_TAKEN = "ftjobs.retries_taken"  # set on an answer's extensions by the sending loop
 
 
 @dataclass(slots=True)
@@ -113,6 +114,17 @@ class APIResponse(Generic[R]):
     @property
     def elapsed(self) -> Any:
         return self.http_response.elapsed
+
+    @property
+    def is_closed(self) -> bool:
+        """Whether the answer's connection was released (always, once ftjobs has read the body)."""
+        return self.http_response.is_closed
+
+    @property
+    def retries_taken(self) -> int:
+        """How many retries the call took before this answer (0: the first attempt answered)."""
+        taken = self.http_response.extensions.get(RETRIES_TAKEN, 0)
+        return taken if isinstance(taken, int) else 0
 
     def json(self) -> Any:
         return json.loads(self.http_response.content)

@@ -375,3 +375,24 @@ def test_the_empty_id_message_is_the_sdks() -> None:
     ):
         recorder.client().fine_tuning.jobs.pause("")
     assert recorder.requests == []
+
+
+def test_raw_responses_count_retries_and_are_closed() -> None:
+    """A raw answer says how many retries the call took (`retries_taken`) and that its connection is released."""
+    recorder = Recorder(httpx.Response(503), httpx.Response(503), job_response())
+    raw = recorder.client().fine_tuning.jobs.with_raw_response.retrieve("ftjob-1")
+    assert (raw.retries_taken, raw.is_closed, len(recorder.requests)) == (2, True, 3)
+    first = Recorder(job_response()).client().fine_tuning.jobs.with_raw_response.retrieve("ftjob-1")
+    assert first.retries_taken == 0
+
+
+def test_json_under_another_content_type_is_read_but_refused_when_strict(caplog: pytest.LogCaptureFixture) -> None:
+    """A job sent as JSON under `text/plain` is read with a warning, as the SDK reads it; strict mode refuses it."""
+    answer = httpx.Response(
+        200, content=json.dumps(example("JobPaused")).encode(), headers={"content-type": "text/plain"}
+    )
+    job = Recorder(answer).client().fine_tuning.jobs.retrieve("ftjob-1")
+    assert job.status == "paused"
+    assert "JSON sent as text/plain" in caplog.text
+    with pytest.raises(ftjobs.APIResponseValidationError, match="text/plain"):
+        Recorder(answer).client(strict=True).fine_tuning.jobs.retrieve("ftjob-1")
