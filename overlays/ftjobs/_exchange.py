@@ -10,7 +10,7 @@ import logging
 import httpx
 
 from ftjobs._auth import redacted
-from ftjobs._exceptions import APIConnectionError, APITimeoutError
+from ftjobs._exceptions import APIConnectionError, APITimeoutError, FtjobsError
 from ftjobs._recovery import Attempts
 from ftjobs._response import RETRIES_TAKEN
 from ftjobs._retry import RetryableStatus, should_retry
@@ -46,6 +46,18 @@ def log_exchange(request: httpx.Request, response: httpx.Response | None, failur
         redacted(response.headers),
         len(response.content),
     )
+
+
+def as_transport_error(error: Exception) -> Exception:
+    """`error` as the sending loop sees it: httpx's own errors and ftjobs' as they are; a failure of the network
+    below httpx (an `OSError` such as `ssl.SSLError`, an `EOFError`, anyio's stream errors), which a custom
+    transport may let through, as an `httpx.TransportError`; anything else (a bug) as it is."""
+    if isinstance(error, httpx.HTTPError | FtjobsError):
+        return error
+    below = isinstance(error, OSError | EOFError) or type(error).__module__.split(".")[0] in ("anyio", "h11", "h2")
+    if not below:
+        return error
+    return httpx.TransportError(f"{type(error).__name__}: {error}")
 
 
 def no_answer(request: httpx.Request, error: httpx.TransportError) -> APIConnectionError:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email.utils
+import ssl
 
 import httpx
 import pytest
@@ -143,3 +144,25 @@ def test_backoff_uses_the_servers_wait() -> None:
         set_on_retry_hooks(None)
     assert scheduled[0] == pytest.approx(0.02)
     assert 1.0 <= scheduled[1] <= 1.25  # stamina: 0.5 s doubled for the second retry, plus jitter
+
+
+@pytest.mark.parametrize(
+    "failure", [ssl.SSLError(1, "handshake failed"), ConnectionResetError("reset"), EOFError("cut")], ids=repr
+)
+def test_a_transport_failing_outside_httpx_is_a_connection_error_and_retried(failure: Exception) -> None:
+    """A transport that raises below httpx (`ssl.SSLError`, a reset, an EOF) is retried, then the call fails
+    with `APIConnectionError` (the SDK's promise), never the raw exception; a retry that answers succeeds."""
+    recorder = Recorder(failure, repeat_last=True)
+    with pytest.raises(ftjobs.APIConnectionError, match=type(failure).__name__) as failed:
+        recorder.client().fine_tuning.jobs.retrieve("ftjob-abc123")
+    assert len(recorder.requests) == 3
+    assert isinstance(failed.value.__cause__, httpx.TransportError)
+    assert Recorder(failure, job_response()).client().fine_tuning.jobs.retrieve("ftjob-abc123").id
+
+
+def test_a_bug_in_a_transport_is_not_disguised_as_a_connection_error() -> None:
+    """A programming error raised by a transport (a TypeError) comes through as it is, unretried."""
+    recorder = Recorder(TypeError("a bug"), repeat_last=True)
+    with pytest.raises(TypeError, match="a bug"):
+        recorder.client().fine_tuning.jobs.retrieve("ftjob-abc123")
+    assert len(recorder.requests) == 1
