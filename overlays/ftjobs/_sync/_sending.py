@@ -17,7 +17,15 @@ import httpx
 from ftjobs._azure import TRAINING_TYPE_NOTE, check_route, needs_training_type
 from ftjobs._base_client import BaseClient, job_model, job_path
 from ftjobs._exceptions import APIConnectionError, BadRequestError, CreateOutcomeUnknownError, FtjobsError
-from ftjobs._exchange import MAX_REDIRECTS, failed, judged, log_exchange, no_answer, same_origin_redirect
+from ftjobs._exchange import (
+    MAX_REDIRECTS,
+    as_transport_error,
+    failed,
+    judged,
+    log_exchange,
+    no_answer,
+    same_origin_redirect,
+)
 from ftjobs._recovery import (
     CREATED_LOOKUP,
     Answer,
@@ -41,7 +49,20 @@ class SyncAPIClient(BaseClient[httpx.Client]):
     _pool_class = httpx.Client
 
     def _exchange(self, request: httpx.Request) -> httpx.Response:
-        """One request: same-origin redirects followed, the body read (an undecodable one left out, saying why)."""
+        """One request: same-origin redirects followed, the body read (an undecodable one left out, saying why).
+
+        What a transport raises outside httpx's own errors (`ssl.SSLError`, anyio's `EndOfStream`, …) is raised
+        as an `httpx.TransportError`, so that it is retried and typed like any connection failure.
+        """
+        try:
+            return self._exchanged(request)
+        except Exception as error:
+            wrapped = as_transport_error(error)
+            if wrapped is error:
+                raise
+            raise wrapped from error
+
+    def _exchanged(self, request: httpx.Request) -> httpx.Response:
         response = self._http.send(request, auth=self._settings.auth, follow_redirects=False, stream=True)
         for _ in range(MAX_REDIRECTS):
             next_request = same_origin_redirect(request, response)
