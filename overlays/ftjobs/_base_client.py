@@ -27,6 +27,8 @@ from ftjobs._config import (
     Settings,
     Timeout,
     check_max_retries,
+    copied_auth,
+    routes_for,
     settings,
     timeout_of,
 )
@@ -207,11 +209,15 @@ class BaseClient(Generic[HttpT]):
         default_query: Mapping[str, object] | None = None,
         set_default_query: Mapping[str, object] | None = None,
         http_client: HttpT | None = None,
+        api_version: str | None = None,
+        azure_ad_token: str | None = None,
+        azure_ad_token_provider: TokenProvider | None = None,
     ) -> Self:
         """A copy with these settings changed, sharing this client's connection pool (closing it closes nothing).
 
         `default_headers`/`default_query` are merged into this client's; `set_default_headers`/`set_default_query`
-        replace them.
+        replace them. Azure's `api_version` (a dated one moves the copy to the dated routes, `v1`/`preview` to
+        `/openai/v1`), `azure_ad_token` and `azure_ad_token_provider` as in the SDK's `AzureOpenAI.copy`.
         """
         if default_headers is not None and set_default_headers is not None:
             raise ValueError("pass default_headers= or set_default_headers=, not both")
@@ -229,12 +235,13 @@ class BaseClient(Generic[HttpT]):
         query.update(default_query or {})
         if set_default_query is not None and "api-version" in old.query:
             query.setdefault("api-version", old.query["api-version"])
-        auth = old.auth
-        if api_key is not None:
-            auth = auth.with_key(api_key) if isinstance(auth, KeyAuth) else KeyAuth(api_key)
+        resolved = str(base_url).rstrip("/") if base_url is not None else old.base_url
+        if api_version is not None:
+            resolved = routes_for(resolved, api_version)
+            query["api-version"] = api_version
         changed = Settings(
-            base_url=str(base_url).rstrip("/") if base_url is not None else old.base_url,
-            auth=auth,
+            base_url=resolved,
+            auth=copied_auth(old.auth, api_key, azure_ad_token, azure_ad_token_provider),
             max_retries=old.max_retries if isinstance(max_retries, NotGiven) else max_retries,
             strict=old.strict,
             headers=headers,

@@ -71,6 +71,36 @@ def timeout_of(value: Timeout) -> httpx.Timeout:
     return value if isinstance(value, httpx.Timeout) else httpx.Timeout(value)
 
 
+def copied_auth(
+    auth: httpx.Auth, api_key: str | None, azure_ad_token: str | None, provider: TokenProvider | None
+) -> httpx.Auth:
+    """A copy's credentials: the one given (a key in the scheme the client uses, a token, a provider), else the
+    client's own. More than one given is a `ValueError`, as in the constructor."""
+    given = [name for name, value in (("api_key", api_key), ("azure_ad_token", azure_ad_token)) if value]
+    if provider is not None:
+        given.append("azure_ad_token_provider")
+    if len(given) > 1:
+        raise ValueError(f"pass only one of api_key, azure_ad_token and azure_ad_token_provider (got {given})")
+    if provider is not None:
+        return TokenAuth(provider)
+    if azure_ad_token:
+        return KeyAuth(azure_ad_token)
+    if api_key:
+        return auth.with_key(api_key) if isinstance(auth, KeyAuth) else KeyAuth(api_key)
+    return auth
+
+
+def routes_for(base_url: str, api_version: str) -> str:
+    """An Azure base URL moved to the routes `api_version` uses: a dated one to `{endpoint}/openai`, any other to
+    `{endpoint}/openai/v1`. Any other base URL is left as it is."""
+    dated = DATED_VERSION.fullmatch(api_version) is not None
+    if dated and base_url.endswith("/openai/v1"):
+        return base_url.removesuffix("/v1")
+    if not dated and base_url.endswith("/openai"):
+        return base_url + "/v1"
+    return base_url
+
+
 def check_max_retries(value: object) -> None:
     """`max_retries` is a whole number of 0 or more: `TypeError` for anything else (None, 2.5, "2"), as in the
     SDK, `ValueError` for a negative one."""

@@ -63,3 +63,22 @@ def test_no_training_type_note_where_it_cannot_be_the_reason(azure_endpoint: boo
     with pytest.raises(ftjobs.BadRequestError) as refused:
         jobs.create(model="gpt-4o-mini", training_file="file-1", extra_body=extra)
     assert not any("trainingType" in note for note in getattr(refused.value, "__notes__", []))
+
+
+def test_an_azure_copy_takes_the_sdks_azure_keywords() -> None:
+    """`copy(api_version=…)` moves between the dated routes and `/openai/v1`; `azure_ad_token` and
+    `azure_ad_token_provider` replace the key (as the SDK's `AzureOpenAI.copy`); two credentials are refused."""
+    recorder = Recorder(job_response(), repeat_last=True)
+    client = azure(recorder, "v1")
+    client.copy(api_version="2025-04-01-preview").fine_tuning.jobs.retrieve("ftjob-1")
+    client.copy(api_version="2025-04-01-preview").copy(api_version="preview").fine_tuning.jobs.retrieve("ftjob-1")
+    entra = KEY + "-entra"
+    client.copy(azure_ad_token=entra).fine_tuning.jobs.retrieve("ftjob-1")
+    client.copy(azure_ad_token_provider=lambda: "provided-token").fine_tuning.jobs.retrieve("ftjob-1")
+    dated, back, token, provided = recorder.requests
+    assert str(dated.url) == "https://res.test/openai/fine_tuning/jobs/ftjob-1?api-version=2025-04-01-preview"
+    assert str(back.url) == "https://res.test/openai/v1/fine_tuning/jobs/ftjob-1?api-version=preview"
+    assert (token.headers["authorization"], "api-key" in token.headers) == (f"Bearer {entra}", False)
+    assert provided.headers["authorization"] == "Bearer provided-token"
+    with pytest.raises(ValueError, match="only one of"):
+        client.copy(api_key="k2", azure_ad_token=entra)
