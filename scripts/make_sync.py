@@ -27,14 +27,18 @@ NAMES = {
     # The public classes keep the SDK's names: `Client`, `Jobs`, ...
     "AsyncClient": "Client",  # ftjobs' and httpx's alike
     "AsyncClientWithRawResponse": "ClientWithRawResponse",
+    "AsyncClientWithStreamingResponse": "ClientWithStreamingResponse",
     "AsyncAzureOpenAI": "AzureOpenAI",
     "DefaultAsyncHttpxClient": "DefaultHttpxClient",
     "AsyncFineTuning": "FineTuning",
     "AsyncFineTuningWithRawResponse": "FineTuningWithRawResponse",
+    "AsyncFineTuningWithStreamingResponse": "FineTuningWithStreamingResponse",
     "AsyncJobs": "Jobs",
     "AsyncJobsWithRawResponse": "JobsWithRawResponse",
+    "AsyncJobsWithStreamingResponse": "JobsWithStreamingResponse",
     "AsyncCheckpoints": "Checkpoints",
     "AsyncCheckpointsWithRawResponse": "CheckpointsWithRawResponse",
+    "AsyncCheckpointsWithStreamingResponse": "CheckpointsWithStreamingResponse",
     # httpx's and ftjobs' helpers that come in pairs.
     "aread": "read",
     "aclose": "close",
@@ -42,6 +46,7 @@ NAMES = {
     "async_paginator": "sync_paginator",
     "async_sleep": "sleep",
     "async_to_raw_response_wrapper": "to_raw_response_wrapper",
+    "async_to_streamed_response_wrapper": "to_streamed_response_wrapper",
 }
 # Module paths named in docstrings and comments (unasync rewrites names, not prose).
 TEXT = {"ftjobs._async.": "ftjobs._sync."}

@@ -143,7 +143,8 @@ def respond(response: httpx.Response, parse: Callable[[httpx.Response], R], opti
     return parse(response)
 
 
-def _marked(kwargs: dict[str, Any]) -> None:
+def mark_raw(kwargs: dict[str, Any]) -> None:
+    """Ask a method for its raw answer (the marker header never leaves the process)."""
     kwargs["extra_headers"] = {**(kwargs.get("extra_headers") or {}), RAW_RESPONSE_HEADER: "true"}
 
 
@@ -152,7 +153,7 @@ def to_raw_response_wrapper(method: Callable[P, R]) -> Callable[P, APIResponse[R
 
     @functools.wraps(method)
     def wrapped(*args: P.args, **kwargs: P.kwargs) -> APIResponse[R]:
-        _marked(kwargs)
+        mark_raw(kwargs)
         return cast(APIResponse[R], method(*args, **kwargs))
 
     return wrapped
@@ -163,7 +164,7 @@ def async_to_raw_response_wrapper(method: Callable[P, Awaitable[R]]) -> Callable
 
     @functools.wraps(method)
     async def wrapped(*args: P.args, **kwargs: P.kwargs) -> APIResponse[R]:
-        _marked(kwargs)
+        mark_raw(kwargs)
         return cast(APIResponse[R], await method(*args, **kwargs))
 
     return wrapped

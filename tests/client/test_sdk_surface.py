@@ -396,3 +396,42 @@ def test_json_under_another_content_type_is_read_but_refused_when_strict(caplog:
     assert "JSON sent as text/plain" in caplog.text
     with pytest.raises(ftjobs.APIResponseValidationError, match="text/plain"):
         Recorder(answer).client(strict=True).fine_tuning.jobs.retrieve("ftjob-1")
+
+
+def test_streaming_responses_as_the_sdk_reads_them() -> None:
+    """`with_streaming_response` (on the client, `fine_tuning`, `jobs`, `checkpoints`): the request is made on
+    entering; inside, headers, `parse()`, `read()`, `json()` and the iterators give the answer as sent."""
+    body = json.dumps(example("JobPaused")).encode()
+    recorder = Recorder(
+        httpx.Response(200, content=body, headers={"content-type": "application/json"}), repeat_last=True
+    )
+    client = recorder.client()
+    streamed = client.fine_tuning.jobs.with_streaming_response.pause("ftjob-1")
+    assert recorder.requests == []  # nothing before the block
+    with streamed as response:
+        assert (response.status_code, response.headers["content-type"]) == (200, "application/json")
+        assert response.parse().status == "paused"
+        assert b"".join(response.iter_bytes(7)) == response.read() == body
+        assert response.json() == json.loads(body)
+        assert "".join(response.iter_text(5)) == response.text()
+    assert len(recorder.requests) == 1
+    with client.with_streaming_response.fine_tuning.jobs.retrieve("ftjob-1") as again:
+        assert again.parse().id == example("JobPaused")["id"]
+    assert recorder.requests[-1].url.path.endswith("/ftjob-1")
+
+
+def test_async_streaming_responses() -> None:
+    """The async client's streamed answers: `async with`, awaited `parse()`/`read()`, `async for` over bytes."""
+    body = json.dumps(example("JobPaused")).encode()
+    recorder = Recorder(
+        httpx.Response(200, content=body, headers={"content-type": "application/json"}), repeat_last=True
+    )
+
+    async def main() -> tuple[str, bytes, bytes]:
+        client = recorder.async_client()
+        async with client, client.fine_tuning.jobs.with_streaming_response.pause("ftjob-1") as response:
+            chunks = [chunk async for chunk in response.iter_bytes(9)]
+            return str((await response.parse()).status), b"".join(chunks), await response.read()
+
+    status, joined, read = asyncio.run(main())
+    assert (status, joined, read) == ("paused", body, body)

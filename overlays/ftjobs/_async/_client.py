@@ -12,7 +12,11 @@ from typing import Any, Self
 import httpx
 
 from ftjobs._async._sending import AsyncAPIClient
-from ftjobs._async.fine_tuning import AsyncFineTuning, AsyncFineTuningWithRawResponse
+from ftjobs._async.fine_tuning import (
+    AsyncFineTuning,
+    AsyncFineTuningWithRawResponse,
+    AsyncFineTuningWithStreamingResponse,
+)
 from ftjobs._config import DEFAULT_LIMITS, DEFAULT_TIMEOUT
 
 
@@ -36,6 +40,11 @@ class AsyncClient(AsyncAPIClient):
         """`client.with_raw_response.fine_tuning.jobs…`: each method answers its raw `APIResponse`."""
         return AsyncClientWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> AsyncClientWithStreamingResponse:
+        """`client.with_streaming_response.fine_tuning.jobs…`: each method a context manager around its answer."""
+        return AsyncClientWithStreamingResponse(self)
+
     async def close(self) -> None:
         """Close the connections (only those of an HTTP client that ftjobs created)."""
         if self._owns_http and self._http_client is not None:
@@ -53,6 +62,13 @@ class AsyncClientWithRawResponse:
 
     def __init__(self, client: AsyncClient) -> None:
         self.fine_tuning = AsyncFineTuningWithRawResponse(client.fine_tuning)
+
+
+class AsyncClientWithStreamingResponse:
+    """`client.with_streaming_response` (the SDK's `OpenAIWithStreamedResponse`)."""
+
+    def __init__(self, client: AsyncClient) -> None:
+        self.fine_tuning = AsyncFineTuningWithStreamingResponse(client.fine_tuning)
 
 
 class AsyncAzureOpenAI(AsyncClient):

@@ -10,6 +10,7 @@ from ftjobs._base_client import checkpoint_model, job_path
 from ftjobs._config import NOT_GIVEN, NotGiven, Timeout
 from ftjobs._params import Body, Headers, Query, page_params
 from ftjobs._response import async_to_raw_response_wrapper, options
+from ftjobs._streaming import async_to_streamed_response_wrapper
 
 if TYPE_CHECKING:
     from ftjobs._async._sending import AsyncAPIClient
@@ -44,9 +45,21 @@ class AsyncCheckpoints:
         """The same methods, answering the raw `APIResponse`."""
         return AsyncCheckpointsWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> AsyncCheckpointsWithStreamingResponse:
+        """The same methods, each a context manager around its answer."""
+        return AsyncCheckpointsWithStreamingResponse(self)
+
 
 class AsyncCheckpointsWithRawResponse:
     """`checkpoints.with_raw_response`: each method answers its `APIResponse`."""
 
     def __init__(self, checkpoints: AsyncCheckpoints) -> None:
         self.list = async_to_raw_response_wrapper(checkpoints.list)
+
+
+class AsyncCheckpointsWithStreamingResponse:
+    """`checkpoints.with_streaming_response`: each method a context manager around its streamed answer."""
+
+    def __init__(self, checkpoints: AsyncCheckpoints) -> None:
+        self.list = async_to_streamed_response_wrapper(checkpoints.list)

@@ -11,12 +11,17 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from ftjobs._async._pages import async_pages
-from ftjobs._async.checkpoints import AsyncCheckpoints, AsyncCheckpointsWithRawResponse
+from ftjobs._async.checkpoints import (
+    AsyncCheckpoints,
+    AsyncCheckpointsWithRawResponse,
+    AsyncCheckpointsWithStreamingResponse,
+)
 from ftjobs._base_client import event_model, job_model, job_path
 from ftjobs._config import NOT_GIVEN, NotGiven, Timeout
 from ftjobs._exceptions import APIConnectionError, InternalServerError, RateLimitError
 from ftjobs._params import Body, Headers, Query, create_body, list_params, page_params
 from ftjobs._response import async_to_raw_response_wrapper, options, respond
+from ftjobs._streaming import async_to_streamed_response_wrapper
 from ftjobs._wait import Waiter, async_sleep
 
 if TYPE_CHECKING:
@@ -181,6 +186,11 @@ class AsyncJobs:
         """The same methods, answering the raw `APIResponse` (`.headers`, `.status_code`, `.parse()`)."""
         return AsyncJobsWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> AsyncJobsWithStreamingResponse:
+        """The same methods, each a context manager around its answer (the SDK's `with_streaming_response`)."""
+        return AsyncJobsWithStreamingResponse(self)
+
 
 class AsyncJobsWithRawResponse:
     """`jobs.with_raw_response`: each method answers its `APIResponse`."""
@@ -194,3 +204,17 @@ class AsyncJobsWithRawResponse:
         self.cancel = async_to_raw_response_wrapper(jobs.cancel)
         self.list_events = async_to_raw_response_wrapper(jobs.list_events)
         self.checkpoints = AsyncCheckpointsWithRawResponse(jobs.checkpoints)
+
+
+class AsyncJobsWithStreamingResponse:
+    """`jobs.with_streaming_response`: each method a context manager around its streamed answer."""
+
+    def __init__(self, jobs: AsyncJobs) -> None:
+        self.create = async_to_streamed_response_wrapper(jobs.create)
+        self.retrieve = async_to_streamed_response_wrapper(jobs.retrieve)
+        self.list = async_to_streamed_response_wrapper(jobs.list)
+        self.pause = async_to_streamed_response_wrapper(jobs.pause)
+        self.resume = async_to_streamed_response_wrapper(jobs.resume)
+        self.cancel = async_to_streamed_response_wrapper(jobs.cancel)
+        self.list_events = async_to_streamed_response_wrapper(jobs.list_events)
+        self.checkpoints = AsyncCheckpointsWithStreamingResponse(jobs.checkpoints)
