@@ -15,7 +15,11 @@ import httpx
 
 from ftjobs._config import DEFAULT_LIMITS, DEFAULT_TIMEOUT
 from ftjobs._sync._sending import SyncAPIClient
-from ftjobs._sync.fine_tuning import FineTuning, FineTuningWithRawResponse
+from ftjobs._sync.fine_tuning import (
+    FineTuning,
+    FineTuningWithRawResponse,
+    FineTuningWithStreamingResponse,
+)
 
 
 class Client(SyncAPIClient):
@@ -38,6 +42,11 @@ class Client(SyncAPIClient):
         """`client.with_raw_response.fine_tuning.jobs…`: each method answers its raw `APIResponse`."""
         return ClientWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> ClientWithStreamingResponse:
+        """`client.with_streaming_response.fine_tuning.jobs…`: each method a context manager around its answer."""
+        return ClientWithStreamingResponse(self)
+
     def close(self) -> None:
         """Close the connections (only those of an HTTP client that ftjobs created)."""
         if self._owns_http and self._http_client is not None:
@@ -55,6 +64,13 @@ class ClientWithRawResponse:
 
     def __init__(self, client: Client) -> None:
         self.fine_tuning = FineTuningWithRawResponse(client.fine_tuning)
+
+
+class ClientWithStreamingResponse:
+    """`client.with_streaming_response` (the SDK's `OpenAIWithStreamedResponse`)."""
+
+    def __init__(self, client: Client) -> None:
+        self.fine_tuning = FineTuningWithStreamingResponse(client.fine_tuning)
 
 
 class AzureOpenAI(Client):

@@ -11,6 +11,7 @@ from ftjobs._base_client import checkpoint_model, job_path
 from ftjobs._config import NOT_GIVEN, NotGiven, Timeout
 from ftjobs._params import Body, Headers, Query, page_params
 from ftjobs._response import options, to_raw_response_wrapper
+from ftjobs._streaming import to_streamed_response_wrapper
 from ftjobs._sync._pages import sync_pages
 
 if TYPE_CHECKING:
@@ -46,9 +47,21 @@ class Checkpoints:
         """The same methods, answering the raw `APIResponse`."""
         return CheckpointsWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> CheckpointsWithStreamingResponse:
+        """The same methods, each a context manager around its answer."""
+        return CheckpointsWithStreamingResponse(self)
+
 
 class CheckpointsWithRawResponse:
     """`checkpoints.with_raw_response`: each method answers its `APIResponse`."""
 
     def __init__(self, checkpoints: Checkpoints) -> None:
         self.list = to_raw_response_wrapper(checkpoints.list)
+
+
+class CheckpointsWithStreamingResponse:
+    """`checkpoints.with_streaming_response`: each method a context manager around its streamed answer."""
+
+    def __init__(self, checkpoints: Checkpoints) -> None:
+        self.list = to_streamed_response_wrapper(checkpoints.list)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from ftjobs._sync.jobs import Jobs, JobsWithRawResponse
+from ftjobs._sync.jobs import Jobs, JobsWithRawResponse, JobsWithStreamingResponse
 
 if TYPE_CHECKING:
     from ftjobs._sync._sending import SyncAPIClient
@@ -24,9 +24,21 @@ class FineTuning:
         """`client.fine_tuning.with_raw_response.jobs…`."""
         return FineTuningWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> FineTuningWithStreamingResponse:
+        """`client.fine_tuning.with_streaming_response.jobs…`."""
+        return FineTuningWithStreamingResponse(self)
+
 
 class FineTuningWithRawResponse:
     """`client.fine_tuning.with_raw_response.jobs…`."""
 
     def __init__(self, fine_tuning: FineTuning) -> None:
         self.jobs = JobsWithRawResponse(fine_tuning.jobs)
+
+
+class FineTuningWithStreamingResponse:
+    """`client.fine_tuning.with_streaming_response.jobs…`."""
+
+    def __init__(self, fine_tuning: FineTuning) -> None:
+        self.jobs = JobsWithStreamingResponse(fine_tuning.jobs)

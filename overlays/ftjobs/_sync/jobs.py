@@ -17,8 +17,13 @@ from ftjobs._config import NOT_GIVEN, NotGiven, Timeout
 from ftjobs._exceptions import APIConnectionError, InternalServerError, RateLimitError
 from ftjobs._params import Body, Headers, Query, create_body, list_params, page_params
 from ftjobs._response import options, respond, to_raw_response_wrapper
+from ftjobs._streaming import to_streamed_response_wrapper
 from ftjobs._sync._pages import sync_pages
-from ftjobs._sync.checkpoints import Checkpoints, CheckpointsWithRawResponse
+from ftjobs._sync.checkpoints import (
+    Checkpoints,
+    CheckpointsWithRawResponse,
+    CheckpointsWithStreamingResponse,
+)
 from ftjobs._wait import Waiter, sleep
 
 if TYPE_CHECKING:
@@ -183,6 +188,11 @@ class Jobs:
         """The same methods, answering the raw `APIResponse` (`.headers`, `.status_code`, `.parse()`)."""
         return JobsWithRawResponse(self)
 
+    @cached_property
+    def with_streaming_response(self) -> JobsWithStreamingResponse:
+        """The same methods, each a context manager around its answer (the SDK's `with_streaming_response`)."""
+        return JobsWithStreamingResponse(self)
+
 
 class JobsWithRawResponse:
     """`jobs.with_raw_response`: each method answers its `APIResponse`."""
@@ -196,3 +206,17 @@ class JobsWithRawResponse:
         self.cancel = to_raw_response_wrapper(jobs.cancel)
         self.list_events = to_raw_response_wrapper(jobs.list_events)
         self.checkpoints = CheckpointsWithRawResponse(jobs.checkpoints)
+
+
+class JobsWithStreamingResponse:
+    """`jobs.with_streaming_response`: each method a context manager around its streamed answer."""
+
+    def __init__(self, jobs: Jobs) -> None:
+        self.create = to_streamed_response_wrapper(jobs.create)
+        self.retrieve = to_streamed_response_wrapper(jobs.retrieve)
+        self.list = to_streamed_response_wrapper(jobs.list)
+        self.pause = to_streamed_response_wrapper(jobs.pause)
+        self.resume = to_streamed_response_wrapper(jobs.resume)
+        self.cancel = to_streamed_response_wrapper(jobs.cancel)
+        self.list_events = to_streamed_response_wrapper(jobs.list_events)
+        self.checkpoints = CheckpointsWithStreamingResponse(jobs.checkpoints)
