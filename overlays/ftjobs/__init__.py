@@ -25,7 +25,9 @@ from ftjobs._client import (
     DefaultAsyncHttpxClient,
     DefaultHttpxClient,
     NotGiven,
+    Omit,
     OpenAI,
+    omit,
 )
 from ftjobs._exceptions import (
     APIConnectionError,
@@ -114,6 +116,7 @@ __all__ = [
     "MissingCredentialsError",
     "NotFoundError",
     "NotGiven",
+    "Omit",
     "OpenAI",
     "OpenAIError",
     "PageInfo",
@@ -125,4 +128,5 @@ __all__ = [
     "UnsupportedByVersionError",
     "__version__",
     "deviations",
+    "omit",
 ]

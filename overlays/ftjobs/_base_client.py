@@ -269,7 +269,8 @@ class BaseClient(Generic[HttpT]):
             if options.body:
                 body = {**(body or {}), **options.body}
             if options.headers:
-                headers = {**headers, **options.headers}
+                merged = {**headers, **options.headers}
+                headers = {name: value for name, value in merged.items() if isinstance(value, str)}  # Omit() drops
             if not isinstance(options.timeout, NotGiven):
                 timeout = timeout_of(options.timeout)
         url = config.base_url + path

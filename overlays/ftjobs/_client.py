@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ftjobs._async._client import AsyncAzureOpenAI, AsyncClient, DefaultAsyncHttpxClient
 from ftjobs._base_client import job_path
-from ftjobs._config import NOT_GIVEN, NotGiven
+from ftjobs._config import NOT_GIVEN, NotGiven, Omit, omit
 from ftjobs._sync._client import AzureOpenAI, Client, DefaultHttpxClient
 
 __all__ = [
@@ -20,8 +20,10 @@ __all__ = [
     "DefaultAsyncHttpxClient",
     "DefaultHttpxClient",
     "NotGiven",
+    "Omit",
     "OpenAI",
     "job_path",
+    "omit",
 ]
 
 # The openai SDK's names: one implementation.

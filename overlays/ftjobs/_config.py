@@ -50,6 +50,19 @@ class NotGiven:
 
 
 NOT_GIVEN: Final = NotGiven()
+
+
+class Omit:
+    """A header value that removes the header (`extra_headers={"OpenAI-Organization": Omit()}`), as in the SDK."""
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "omit"
+
+
+omit: Final = Omit()
 Timeout = float | httpx.Timeout | None
 ApiKey = str | Callable[[], str]
 

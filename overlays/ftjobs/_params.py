@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from ftjobs._config import NotGiven
+from ftjobs._config import NotGiven, Omit
 
 if TYPE_CHECKING:
     from ftjobs_api.models import FineTuneMethod, FineTuningIntegration, Hyperparameters
 
-Headers = Mapping[str, str] | None
+Headers = Mapping[str, "str | Omit"] | None  # an `Omit()` value removes the header
 Query = Mapping[str, object] | None
 Body = Mapping[str, object] | None
 

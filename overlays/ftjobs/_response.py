@@ -15,7 +15,7 @@ from typing import Any, Final, Generic, ParamSpec, TypeVar, cast
 
 import httpx
 
-from ftjobs._config import NOT_GIVEN, NotGiven, Timeout
+from ftjobs._config import NOT_GIVEN, NotGiven, Omit, Timeout
 
 R = TypeVar("R")
 P = ParamSpec("P")
@@ -27,7 +27,7 @@ RETRIES_TAKEN = "ftjobs.retries_taken"  # set on an answer's extensions by the s
 class Options:
     """The request options of one call (what the SDK calls `extra_headers`, `extra_query`, …)."""
 
-    headers: Mapping[str, str] | None = None
+    headers: Mapping[str, str | Omit] | None = None
     query: Mapping[str, object] | None = None
     body: Mapping[str, object] | None = None
     timeout: Timeout | NotGiven = NOT_GIVEN
@@ -48,7 +48,7 @@ NO_OPTIONS: Final = Options()
 
 
 def options(
-    extra_headers: Mapping[str, str] | None,
+    extra_headers: Mapping[str, str | Omit] | None,
     extra_query: Mapping[str, object] | None,
     extra_body: Mapping[str, object] | None,
     timeout: Timeout | NotGiven,

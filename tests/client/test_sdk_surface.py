@@ -435,3 +435,17 @@ def test_async_streaming_responses() -> None:
 
     status, joined, read = asyncio.run(main())
     assert (status, joined, read) == ("paused", body, body)
+
+
+def test_omit_removes_a_header_for_one_call() -> None:
+    """`extra_headers={name: Omit()}` leaves that header out of the one call (the SDK's `Omit`), the next one
+    sends it again."""
+    recorder = Recorder(job_response(), repeat_last=True)
+    client = recorder.client(organization="org-1", default_headers={"X-Team": "search"})
+    client.fine_tuning.jobs.retrieve(
+        "ftjob-1", extra_headers={"OpenAI-Organization": ftjobs.Omit(), "X-Team": ftjobs.omit}
+    )
+    client.fine_tuning.jobs.retrieve("ftjob-1")
+    first, second = recorder.requests
+    assert ("openai-organization" in first.headers, "x-team" in first.headers) == (False, False)
+    assert (second.headers["openai-organization"], second.headers["x-team"]) == ("org-1", "search")
