@@ -9,6 +9,7 @@ schemas do the reading, through `ftjobs._parse`. Sending and retrying live in `f
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 from collections.abc import Callable, Mapping
@@ -157,6 +158,11 @@ class BaseClient(Generic[HttpT]):
     @property
     def base_url(self) -> str:
         return self._settings.base_url
+
+    @base_url.setter
+    def base_url(self, url: str | httpx.URL) -> None:
+        """Point this client at another base URL (as the SDK allows); its copies keep theirs."""
+        self._settings = dataclasses.replace(self._settings, base_url=str(url).rstrip("/"))
 
     @property
     def strict(self) -> bool:

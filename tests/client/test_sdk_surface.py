@@ -449,3 +449,17 @@ def test_omit_removes_a_header_for_one_call() -> None:
     first, second = recorder.requests
     assert ("openai-organization" in first.headers, "x-team" in first.headers) == (False, False)
     assert (second.headers["openai-organization"], second.headers["x-team"]) == ("org-1", "search")
+
+
+def test_base_url_can_be_set() -> None:
+    """`client.base_url = …` points the client elsewhere (as the SDK allows); a copy made before keeps its own."""
+    recorder = Recorder(job_response(), repeat_last=True)
+    client = recorder.client()
+    before = client.copy()
+    client.base_url = "https://other.test/v1/"
+    client.fine_tuning.jobs.retrieve("ftjob-1")
+    before.fine_tuning.jobs.retrieve("ftjob-1")
+    assert [str(r.url) for r in recorder.requests] == [
+        "https://other.test/v1/fine_tuning/jobs/ftjob-1",
+        f"{BASE}/fine_tuning/jobs/ftjob-1",
+    ]
