@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ftjobs._config import DATED_VERSION, Settings
+from ftjobs._config import Settings
 from ftjobs._exceptions import FtjobsError
 
 # Dated versions whose specs have no pause or resume route.
@@ -37,8 +37,8 @@ def is_azure(settings: Settings) -> bool:
 def check_route(settings: Settings, action: str) -> None:
     """Raise `UnsupportedByVersionError` when the configured dated version has no `action` route."""
     version = settings.query.get("api-version")
-    dated = settings.base_url.endswith("/openai") and isinstance(version, str) and DATED_VERSION.fullmatch(version)
-    if dated and action in ("pause", "resume") and version in NO_PAUSE_VERSIONS:
+    dated_routes = settings.base_url.endswith("/openai")  # NO_PAUSE_VERSIONS are dated versions
+    if dated_routes and action in ("pause", "resume") and version in NO_PAUSE_VERSIONS:
         raise UnsupportedByVersionError(
             f"Azure api-version {version} has no {action} route (its spec lists none): use "
             f"api_version='2025-04-01-preview', or the v1 API (api_version='v1' or none); nothing was sent"

@@ -89,15 +89,9 @@ def copied_auth(
 ) -> httpx.Auth:
     """A copy's credentials: the one given (a key in the scheme the client uses, a token, a provider), else the
     client's own. More than one given is a `ValueError`, as in the constructor."""
-    given = [name for name, value in (("api_key", api_key), ("azure_ad_token", azure_ad_token)) if value]
-    if provider is not None:
-        given.append("azure_ad_token_provider")
-    if len(given) > 1:
-        raise ValueError(f"pass only one of api_key, azure_ad_token and azure_ad_token_provider (got {given})")
-    if provider is not None:
-        return TokenAuth(provider)
-    if azure_ad_token:
-        return KeyAuth(azure_ad_token)
+    token_auth = _token_auth(api_key, azure_ad_token, provider)
+    if token_auth is not None:
+        return token_auth
     if api_key:
         return auth.with_key(api_key) if isinstance(auth, KeyAuth) else KeyAuth(api_key)
     return auth
@@ -216,15 +210,9 @@ def _azure_auth(
     azure_ad_token_provider: TokenProvider | None,
     env: Mapping[str, str],
 ) -> httpx.Auth:
-    given = [name for name, value in (("api_key", api_key), ("azure_ad_token", azure_ad_token)) if value]
-    if azure_ad_token_provider is not None:
-        given.append("azure_ad_token_provider")
-    if len(given) > 1:
-        raise ValueError(f"pass only one of api_key, azure_ad_token and azure_ad_token_provider (got {given})")
-    if azure_ad_token_provider is not None:
-        return TokenAuth(azure_ad_token_provider)
-    if azure_ad_token:
-        return KeyAuth(azure_ad_token)
+    token_auth = _token_auth(api_key, azure_ad_token, azure_ad_token_provider)
+    if token_auth is not None:
+        return token_auth
     key = api_key or environment_key(azure=True, env=env)
     if key:
         return KeyAuth(key, header="api-key")
@@ -235,6 +223,19 @@ def _azure_auth(
         "No Azure credentials: pass api_key=, azure_ad_token= or azure_ad_token_provider=, "
         "or set AZURE_OPENAI_API_KEY (with AZURE_OPENAI_ENDPOINT)."
     )
+
+
+def _token_auth(api_key: str | None, azure_ad_token: str | None, provider: TokenProvider | None) -> httpx.Auth | None:
+    """The Entra ID credential given (a provider, else a token), `None` when only a key or nothing is; more than
+    one credential given is a `ValueError`."""
+    given = [name for name, value in (("api_key", api_key), ("azure_ad_token", azure_ad_token)) if value]
+    if provider is not None:
+        given.append("azure_ad_token_provider")
+    if len(given) > 1:
+        raise ValueError(f"pass only one of api_key, azure_ad_token and azure_ad_token_provider (got {given})")
+    if provider is not None:
+        return TokenAuth(provider)
+    return KeyAuth(azure_ad_token) if azure_ad_token else None
 
 
 def _openai_auth(api_key: ApiKey | None, provider: TokenProvider | None, env: Mapping[str, str]) -> httpx.Auth:

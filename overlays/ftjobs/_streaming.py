@@ -65,6 +65,11 @@ class _Streamed(Generic[R]):
         size = chunk_size or len(content) or 1
         return (content[start : start + size] for start in range(0, len(content), size))
 
+    def _text_chunks(self, chunk_size: int | None) -> Iterator[str]:
+        text = self._raw.text
+        size = chunk_size or len(text) or 1
+        return (text[start : start + size] for start in range(0, len(text), size))
+
     def __repr__(self) -> str:
         return f"<{type(self).__name__} [{self.status_code}] {self.method} {self.url.path}>"
 
@@ -88,9 +93,7 @@ class StreamedAPIResponse(_Streamed[R]):
         yield from self._chunks(chunk_size)
 
     def iter_text(self, chunk_size: int | None = None) -> Iterator[str]:
-        text = self._raw.text
-        size = chunk_size or len(text) or 1
-        yield from (text[start : start + size] for start in range(0, len(text), size))
+        yield from self._text_chunks(chunk_size)
 
     def iter_lines(self) -> Iterator[str]:
         yield from self._raw.text.splitlines()
@@ -119,7 +122,7 @@ class AsyncStreamedAPIResponse(_Streamed[R]):
             yield chunk
 
     async def iter_text(self, chunk_size: int | None = None) -> AsyncIterator[str]:
-        for chunk in StreamedAPIResponse(self._raw).iter_text(chunk_size):
+        for chunk in self._text_chunks(chunk_size):
             yield chunk
 
     async def iter_lines(self) -> AsyncIterator[str]:

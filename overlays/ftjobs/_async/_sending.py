@@ -53,29 +53,26 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
         as an `httpx.TransportError`, so that it is retried and typed like any connection failure.
         """
         try:
-            return await self._exchanged(request)
+            response = await self._http.send(request, auth=self._settings.auth, follow_redirects=False, stream=True)
+            for _ in range(MAX_REDIRECTS):
+                next_request = same_origin_redirect(request, response)
+                if next_request is None:
+                    break
+                await response.aclose()
+                response = await self._http.send(
+                    next_request, auth=self._settings.auth, follow_redirects=False, stream=True
+                )
+            try:
+                await response.aread()
+            except httpx.DecodingError as error:
+                return undecodable(response, error)
+            finally:
+                await response.aclose()
         except Exception as error:
             wrapped = as_transport_error(error)
             if wrapped is error:
                 raise
             raise wrapped from error
-
-    async def _exchanged(self, request: httpx.Request) -> httpx.Response:
-        response = await self._http.send(request, auth=self._settings.auth, follow_redirects=False, stream=True)
-        for _ in range(MAX_REDIRECTS):
-            next_request = same_origin_redirect(request, response)
-            if next_request is None:
-                break
-            await response.aclose()
-            response = await self._http.send(
-                next_request, auth=self._settings.auth, follow_redirects=False, stream=True
-            )
-        try:
-            await response.aread()
-        except httpx.DecodingError as error:
-            return undecodable(response, error)
-        finally:
-            await response.aclose()
         return response
 
     async def _send(self, request: httpx.Request, transition: bool, attempts: Attempts) -> httpx.Response:
