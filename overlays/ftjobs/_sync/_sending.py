@@ -55,27 +55,24 @@ class SyncAPIClient(BaseClient[httpx.Client]):
         as an `httpx.TransportError`, so that it is retried and typed like any connection failure.
         """
         try:
-            return self._exchanged(request)
+            response = self._http.send(request, auth=self._settings.auth, follow_redirects=False, stream=True)
+            for _ in range(MAX_REDIRECTS):
+                next_request = same_origin_redirect(request, response)
+                if next_request is None:
+                    break
+                response.close()
+                response = self._http.send(next_request, auth=self._settings.auth, follow_redirects=False, stream=True)
+            try:
+                response.read()
+            except httpx.DecodingError as error:
+                return undecodable(response, error)
+            finally:
+                response.close()
         except Exception as error:
             wrapped = as_transport_error(error)
             if wrapped is error:
                 raise
             raise wrapped from error
-
-    def _exchanged(self, request: httpx.Request) -> httpx.Response:
-        response = self._http.send(request, auth=self._settings.auth, follow_redirects=False, stream=True)
-        for _ in range(MAX_REDIRECTS):
-            next_request = same_origin_redirect(request, response)
-            if next_request is None:
-                break
-            response.close()
-            response = self._http.send(next_request, auth=self._settings.auth, follow_redirects=False, stream=True)
-        try:
-            response.read()
-        except httpx.DecodingError as error:
-            return undecodable(response, error)
-        finally:
-            response.close()
         return response
 
     def _send(self, request: httpx.Request, transition: bool, attempts: Attempts) -> httpx.Response:
