@@ -53,6 +53,7 @@ from ftjobs._exceptions import (
 )
 from ftjobs._pagination import AsyncCursorPage, AsyncPage, AsyncPaginator, PageInfo, SyncCursorPage, SyncPage
 from ftjobs._parse import Deviation, deviations
+from ftjobs._record import record_exchanges
 from ftjobs._response import APIResponse
 from ftjobs._version import __version__
 
@@ -129,4 +130,5 @@ __all__ = [
     "__version__",
     "deviations",
     "omit",
+    "record_exchanges",
 ]

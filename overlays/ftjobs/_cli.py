@@ -16,12 +16,23 @@ DEFAULT_TEST_KEY = "sk-ftjobs-test"
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=SHARED_OPTIONS_HELP)
 @click.version_option(package_name="ftjobs", prog_name="ftjobs")
-def main() -> None:
+@click.option(
+    "--record",
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    help="Append every exchange the command makes to FILE (ftjobs' exchange log, redacted; env FTJOBS_RECORD); "
+    "`ftjobs contract --traffic FILE` checks it.",
+)
+def main(record: str | None) -> None:
     """ftjobs: create, pause, resume and watch fine-tuning jobs; serve and test the fine-tuning jobs API.
 
     Exit codes: 0 done; 1 a call failed or the job ended as not wanted; 2 a usage error; 130 Ctrl-C.
     `ftjobs contract` has its own (see `ftjobs contract --help`).
     """
+    if record is not None:
+        from ftjobs._record import record_exchanges
+
+        record_exchanges(record)
 
 
 @main.command()

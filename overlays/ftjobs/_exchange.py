@@ -11,6 +11,7 @@ import httpx
 
 from ftjobs._auth import redacted
 from ftjobs._exceptions import APIConnectionError, APITimeoutError, FtjobsError
+from ftjobs._record import record
 from ftjobs._recovery import Attempts
 from ftjobs._response import RETRIES_TAKEN
 from ftjobs._retry import RetryableStatus, should_retry
@@ -31,7 +32,9 @@ def same_origin_redirect(request: httpx.Request, response: httpx.Response) -> ht
 
 def log_exchange(request: httpx.Request, response: httpx.Response | None, failure: Exception | None) -> None:
     """One DEBUG entry per attempt: the request line and the answer's status, headers and size (or the failure),
-    credentials redacted. Bodies are never logged: a server may echo a secret in one (the SDK logs none)."""
+    credentials redacted. Bodies are never logged: a server may echo a secret in one (the SDK logs none).
+    When recording is on (`ftjobs._record`), the exchange also goes to the exchange log, bodies included."""
+    record(request, response, failure)
     if not logger.isEnabledFor(logging.DEBUG):
         return
     if response is None:
