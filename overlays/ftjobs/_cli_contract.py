@@ -21,6 +21,13 @@ Exit codes (the outcome):
        refused credentials, a missing extra, schemathesis refusing its arguments,
        --max-time reached, or a precondition the server never reached in time
   130  interrupted (Ctrl-C): created jobs were cancelled first
+
+\b
+With --traffic FILE, nothing is sent: the recorded exchanges (HAR, VCR.py cassette or ftjobs'
+exchange log) are checked; --base-url then only selects which exchanges are the server's.
+  0    every fine-tuning exchange keeps the contract
+  1    a violation (each with its place in the file, a curl line and the rule)
+  2    nothing could be checked: no fine-tuning exchanges, or a file that cannot be read
 """
 
 
@@ -140,6 +147,19 @@ def _header(ctx: click.Context, param: click.Parameter, values: tuple[str, ...])
     "--exclude-check", "exclude_checks", multiple=True, help="A schemathesis check to leave out (repeatable)."
 )
 @click.option(
+    "--traffic",
+    "traffic",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Check recorded traffic instead of sending requests (repeatable; the files as one recording, in order).",
+)
+@click.option(
+    "--sole-client",
+    is_flag=True,
+    help="With --traffic: the recording holds every request made to its jobs, so the state rules count too.",
+)
+@click.option(
     "--report-dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=DEFAULTS["report_dir"],
@@ -148,6 +168,11 @@ def _header(ctx: click.Context, param: click.Parameter, values: tuple[str, ...])
 )
 def contract(base_url: str | None, api_key: str | None, auth: str, **given: Any) -> None:
     """Test a fine-tuning jobs server against the contract. Exit 0 conforms, 1 does not, 2 could not test."""
+    traffic, sole_client = given.pop("traffic"), given.pop("sole_client")
+    if traffic:
+        _check_traffic(list(traffic), sole_client, base_url, given["report_dir"])
+    if sole_client:
+        raise click.UsageError("--sole-client applies to --traffic only")
     try:
         from ftjobs.contract import ContractInterrupted, interrupted_note, run_contract
 
@@ -180,6 +205,19 @@ def contract(base_url: str | None, api_key: str | None, auth: str, **given: Any)
             sys.exit(130)
     click.echo(report.summary())
     sys.exit(int(report.outcome))
+
+
+def _check_traffic(paths: list[Path], sole_client: bool, base_url: str | None, report_dir: Path) -> None:
+    from ftjobs.traffic import check_traffic
+
+    try:
+        report = check_traffic(paths, sole_client=sole_client, base_url=base_url, report_dir=report_dir)
+    except ValueError as unusable:  # the report folder is another run's
+        raise click.UsageError(str(unusable)) from None
+    except OSError as error:
+        raise click.ClickException(f"cannot write the reports to {report_dir}: {error.strerror or error}") from None
+    click.echo(report.summary())
+    sys.exit(report.exit_code)
 
 
 def _embedded_server(api_key: str | None, auth: str) -> contextlib.AbstractContextManager[tuple[str, str]]:

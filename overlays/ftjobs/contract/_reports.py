@@ -254,13 +254,17 @@ def summary(report: ContractReport) -> dict[str, object]:
 
 
 def _semantics_junit(report: ContractReport, path: Path) -> None:
-    results = list(report.properties)
-    suite = ET.Element("testsuite", name="ftjobs-contract-semantics", tests=str(len(results)))
-    suite.set("time", f"{report.seconds:.3f}")
+    semantics_junit(list(report.properties), report.seconds, path)
+
+
+def semantics_junit(results: list[PropertyResult], seconds: float, path: Path, name: str = "semantics") -> None:
+    """The properties as a JUnit file: a test case each, failed with its findings or skipped with the reason."""
+    suite = ET.Element("testsuite", name=f"ftjobs-contract-{name}", tests=str(len(results)))
+    suite.set("time", f"{seconds:.3f}")
     suite.set("failures", str(sum(1 for result in results if result.status == "failed")))
     suite.set("skipped", str(sum(1 for result in results if result.status == "skipped")))
     for result in results:
-        case = ET.SubElement(suite, "testcase", classname="semantics", name=result.name, time=f"{result.seconds:.3f}")
+        case = ET.SubElement(suite, "testcase", classname=name, name=result.name, time=f"{result.seconds:.3f}")
         if result.status == "skipped":
             ET.SubElement(case, "skipped", message=result.skipped or "not reached")
         for finding in result.findings:

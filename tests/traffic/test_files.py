@@ -1,0 +1,108 @@
+"""Traffic files as tools write them: the committed recordings of the reference server, files that cannot be read,
+and the secrets a recording holds."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from ftjobs.contract import Outcome
+from ftjobs.traffic import check_traffic
+from tests.conftest import invoke
+from tests.contract.asgi import KEY
+from tests.traffic.conftest import DATA
+
+HAR = DATA / "mitmproxy-reference.har"
+CASSETTE = DATA / "vcrpy-reference.yaml"
+
+
+def test_the_committed_recordings_are_the_tools_own() -> None:
+    """The HAR was written by mitmproxy and the cassette by vcrpy (scripts/record_traffic.py), not by hand."""
+    har = json.loads(HAR.read_text(encoding="utf-8"))
+    assert har["log"]["creator"]["name"] == "mitmproxy"
+    assert len(har["log"]["entries"]) >= 30
+    cassette = yaml.safe_load(CASSETTE.read_text(encoding="utf-8"))
+    assert cassette["version"] == 1
+    assert all("uri" in interaction["request"] for interaction in cassette["interactions"])
+
+
+@pytest.mark.parametrize("path", [HAR, CASSETTE], ids=["mitmproxy HAR", "vcrpy cassette"])
+@pytest.mark.parametrize("sole_client", [False, True], ids=["shared", "sole client"])
+def test_recordings_of_the_reference_server_conform(path: Path, sole_client: bool, tmp_path: Path) -> None:
+    """Every rule that applies passes; the state rules are judged with --sole-client."""
+    report = check_traffic([path], sole_client=sole_client, report_dir=tmp_path)
+    assert report.outcome is Outcome.CONFORMS, report.summary(None)
+    passed = {result.name for result in report.properties if result.status == "passed"}
+    assert {"answers_keep_the_schema", "errors_in_envelope", "transitions_answer_their_status"} <= passed
+    assert {"terminal_stays_terminal", "list_limit_respected", "requests_keep_the_fragment"} <= passed
+    if sole_client:
+        assert {"paused_stands_still", "refused_changes_nothing", "resume_of_running_refused"} <= passed
+    summary = json.loads((tmp_path / "contract-summary.json").read_text(encoding="utf-8"))
+    assert summary["outcome"] == "conforms"
+    assert summary["checked"] == report.checked
+
+
+def _unreadable(tmp_path: Path) -> dict[str, bytes]:
+    har = HAR.read_bytes()
+    other_api = json.loads(har)
+    for entry in other_api["log"]["entries"]:
+        entry["request"]["url"] = entry["request"]["url"].replace("/fine_tuning/jobs", "/chat/completions")
+    return {
+        "truncated HAR": har[: len(har) // 2],
+        "truncated cassette": CASSETTE.read_bytes()[:5000] + b"\n  - {request: [",
+        "empty HAR": json.dumps({"log": {"version": "1.2", "creator": {"name": "x"}, "entries": []}}).encode(),
+        "HAR of another API": json.dumps(other_api).encode(),
+        "binary file": bytes(range(256)) * 8,
+        "empty file": b"",
+        "JSON that is no HAR": b'{"hello": "world"}',
+    }
+
+
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "truncated HAR",
+        "truncated cassette",
+        "empty HAR",
+        "HAR of another API",
+        "binary file",
+        "empty file",
+        "JSON that is no HAR",
+    ],
+)
+def test_a_file_that_cannot_be_checked_exits_2_in_one_line(kind: str, tmp_path: Path) -> None:
+    """Exit 2 with one `reason:` line naming the file; no traceback."""
+    path = tmp_path / "traffic.har"
+    path.write_bytes(_unreadable(tmp_path)[kind])
+    result = invoke("contract", "--traffic", str(path), "--report-dir", str(tmp_path / "reports"))
+    assert result.exit_code == 2, result.output
+    reasons = [line for line in result.output.splitlines() if line.startswith("reason:")]
+    assert len(reasons) == 1
+    assert "traffic" in reasons[0]
+    assert "Traceback" not in result.output
+    assert "COULD NOT TEST" in result.output
+
+
+def test_secrets_of_the_traffic_appear_in_no_output(tmp_path: Path) -> None:
+    """The key the recording holds (and a server quoted back in a broken answer) is in no report and not on
+    the console; checked on the raw bytes."""
+    har = json.loads(HAR.read_text(encoding="utf-8"))
+    entry = har["log"]["entries"][0]  # the create: its answer now quotes the key and breaks the schema
+    entry["request"]["headers"].append({"name": "x-portkey-api-key", "value": "pk-live-very-secret"})
+    entry["response"]["content"]["text"] = json.dumps({"id": 7, "echo": f"Bearer {KEY}", "also": "pk-live-very-secret"})
+    path = tmp_path / "with-secrets.har"
+    path.write_text(json.dumps(har), encoding="utf-8")
+    assert KEY.encode() in path.read_bytes()
+    reports = tmp_path / "reports"
+    result = invoke("contract", "--traffic", str(path), "--report-dir", str(reports))
+    assert result.exit_code == 1, result.output
+    assert "answers_keep_the_schema" in result.output
+    outputs = [result.output.encode(), *(file.read_bytes() for file in reports.iterdir() if file.is_file())]
+    assert len(outputs) >= 4
+    for raw in outputs:
+        assert KEY.encode() not in raw
+        assert b"pk-live-very-secret" not in raw
+    assert b"<redacted>" in outputs[0]
