@@ -10,6 +10,7 @@ import click
 from ftjobs._cli_common import SHARED_OPTIONS_HELP, missing_extra
 from ftjobs._cli_contract import contract
 from ftjobs._cli_jobs import register
+from ftjobs._cli_proxy import proxy
 
 DEFAULT_TEST_KEY = "sk-ftjobs-test"
 
@@ -94,3 +95,4 @@ def serve(host: str, port: int, api_key: str, step_seconds: float) -> None:
 
 register(main)
 main.add_command(contract)
+main.add_command(proxy)

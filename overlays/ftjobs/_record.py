@@ -97,21 +97,21 @@ def log_entry(
         "seconds": round(seconds or 0.0, 6),
         "request": {
             "method": request.method,
-            "url": _clean(str(request.url), secrets),
+            "url": cleaned(str(request.url), secrets),
             "headers": _headers(request_headers, secrets),
-            **_body(_content(request), secrets),
+            **body_fields(_content(request), secrets),
         },
         "response": None,
     }
     if source is not None:
         entry["source"] = source
     if response is None:
-        entry["failure"] = _clean(f"{type(failure).__name__}: {failure}", secrets) if failure else "no answer"
+        entry["failure"] = cleaned(f"{type(failure).__name__}: {failure}", secrets) if failure else "no answer"
     else:
         entry["response"] = {
             "status": response.status_code,
             "headers": _headers(list(response.headers.multi_items()), secrets),
-            **_body(_answer_content(response), secrets),
+            **body_fields(_answer_content(response), secrets),
         }
     return entry
 
@@ -138,20 +138,22 @@ def _answer_content(response: httpx.Response) -> bytes:
 
 
 def _headers(pairs: list[tuple[str, str]], secrets: list[str]) -> list[list[str]]:
-    return [[name, REDACTED if is_secret(name) else _clean(value, secrets)] for name, value in pairs]
+    return [[name, REDACTED if is_secret(name) else cleaned(value, secrets)] for name, value in pairs]
 
 
-def _clean(text: str, secrets: list[str]) -> str:
+def cleaned(text: str, secrets: list[str]) -> str:
+    """`text` with every secret replaced."""
     for secret in secrets:
         if secret in text:
             text = text.replace(secret, REDACTED)
     return text
 
 
-def _body(content: bytes, secrets: list[str]) -> dict[str, str]:
+def body_fields(content: bytes, secrets: list[str]) -> dict[str, str]:
+    """A body as the log holds it: `body` (text, secrets replaced), `body_base64` (not UTF-8), or nothing."""
     if not content:
         return {}
     try:
-        return {"body": _clean(content.decode("utf-8"), secrets)}
+        return {"body": cleaned(content.decode("utf-8"), secrets)}
     except UnicodeDecodeError:
         return {"body_base64": base64.b64encode(content).decode("ascii")}
