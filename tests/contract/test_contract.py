@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from ftjobs.contract import ContractOptions, Outcome, run_contract
 from ftjobs.testing import contract_server
+from ftjobs.traffic import check_traffic
 
 # These runs share one report folder (reports/, as a user's run has it): under `make test`'s two workers they
 # run on one, in turn (a second run writing the same folder at once is refused).
@@ -43,6 +45,15 @@ def test_reference_server_passes_under_more_seeds(seed: int, tmp_path: Path) -> 
         report = run_contract(options, echo=lambda line: None)
     assert report.outcome is Outcome.CONFORMS, report.summary(None)
     assert {result.status for result in report.properties} == {"passed"}
+    # The run's own exchanges, as HAR: schemathesis', the probes' and the scenarios', each marked; re-checked by
+    # `--traffic`, they conform too, and with --sole-client (they are every request its jobs saw).
+    har = json.loads((tmp_path / "traffic.har").read_text(encoding="utf-8"))
+    sources = {entry["_ftjobs_source"] for entry in har["log"]["entries"]}
+    assert sources == {"schemathesis", "probe", "scenario"}
+    for sole_client in (False, True):
+        recheck = check_traffic([tmp_path / "traffic.har"], sole_client=sole_client, report_dir=tmp_path / "again")
+        assert recheck.outcome is Outcome.CONFORMS, recheck.summary(None)
+        assert recheck.checked > 100
 
 
 @pytest.mark.usefixtures("embedded_only")

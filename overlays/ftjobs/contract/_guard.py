@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 import secrets
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -36,6 +37,7 @@ from urllib.parse import unquote
 import httpx
 
 from ftjobs.contract._common import json_or_none
+from ftjobs.contract._har import HarLog
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 QUOTED = re.compile(r'"((?:[^"\\]|\\.){1,200})"')  # quoted tokens of an answer that is not JSON
@@ -93,6 +95,8 @@ class Guard:
     redirected: int = 0  # state-changing requests sent to an unknown id instead of someone else's job
     unanswered_creates: int = 0  # creates whose answer never came: a job they made is unknown to the run
     unusable_ids: list[str] = field(default_factory=list)  # ids in create answers that cannot name a job
+    har: HarLog = field(default_factory=HarLog, repr=False)  # every exchange, for the report folder
+    source: str = "scenario"  # who the trusted door's requests are from now (`probe` while they break the contract)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def __post_init__(self) -> None:
@@ -175,6 +179,7 @@ class GuardedTransport(httpx.BaseTransport):
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         request.url = self.guard.admit(request.method, request.url, trusted=self.trusted)
         create = self.guard.is_create(request.method, request.url)
+        started = time.time()
         try:
             response = self.wire.handle_request(request)
             try:
@@ -196,6 +201,8 @@ class GuardedTransport(httpx.BaseTransport):
         self.guard.record(content, response.headers.get("location"))  # before the client sees any id in it
         if create:
             self.guard.learn(response.status_code, json_or_none(content))
+        source = self.guard.source if self.trusted else "schemathesis"
+        self.guard.har.add(request, decoded, content, started, source)
         return answer
 
     def close(self) -> None:

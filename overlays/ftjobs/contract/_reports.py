@@ -39,6 +39,7 @@ OWN_FILES = (
     ST_CONFIG,
     "contract-summary.json",
     "contract-summary.md",
+    "traffic.har",
 )
 LOCK = ".ftjobs-contract.lock"  # held while a run writes the folder; the system drops it when the process ends
 MARK = {"passed": "✓", "failed": "✗", "skipped": "-"}

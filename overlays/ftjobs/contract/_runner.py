@@ -26,6 +26,7 @@ from ftjobs.contract._common import (
     credential_header,
 )
 from ftjobs.contract._guard import Guard, GuardedTransport, GuardProxy
+from ftjobs.contract._har import FILE as HAR_FILE
 from ftjobs.contract._options import ContractOptions
 from ftjobs.contract._properties import Properties
 from ftjobs.contract._reports import ContractReport
@@ -94,6 +95,7 @@ def run_contract(options: ContractOptions, *, echo: Callable[[str], None] = prin
                 run.left = _clean_up(session, say, ctrl_c)
                 run.touched_pause_job, run.left_paused = session.paused_by_us is not None, session.left_paused
         report = _report(options, run, props, guard, time.monotonic() - started, redact)
+        guard.har.write(options.report_dir / HAR_FILE)
         _reports.write(report, redact)
     if run.interrupted is not None:
         raise ContractInterrupted(report) from run.interrupted

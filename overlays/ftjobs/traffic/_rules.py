@@ -12,6 +12,7 @@ compared, so concurrent requests give no verdict.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -218,7 +219,7 @@ class Checker:
         if call.job_id is None or call.transition is None:
             return
         history = self.jobs.setdefault(call.job_id, JobHistory())
-        self._accepted_from(history, call.transition, record, call.job_id)
+        self._accepted_from(history, call, record, call.job_id)
         if call.transition == "pause":
             history.paused_since = True
         if call.transition in ("resume", "cancel"):
@@ -228,9 +229,9 @@ class Checker:
         if record.status is not None and 400 <= record.status < 500 and record.status not in (401, 404, 429):
             history.refused = (call.transition, history.last, record.place, record.ended)
 
-    def _accepted_from(self, history: JobHistory, transition: str, record: Recorded, job_id: str) -> None:
+    def _accepted_from(self, history: JobHistory, call: Call, record: Recorded, job_id: str) -> None:
         """The sole-client rules on a transition's answer, given the job's last observation."""
-        last, status = history.last, record.status or 0
+        last, status, transition = history.last, record.status or 0, call.transition
         if last is None or not self._after(last, record):
             return
         if transition == "resume" and status == 200 and not history.paused_since:
@@ -242,7 +243,7 @@ class Checker:
             else:
                 self.passed("resume_of_running_refused")
         if transition == "cancel" and last.status == "paused" and not history.resumed_since:
-            if status in (400, 409):
+            if status in (400, 409) and _about_the_job(call, record):
                 message = f"cancel of {job_id} refused ({status}), yet it was last paused ({last.place})"
                 self.fail("cancel_from_paused", message, record)
             elif status == 200:
@@ -395,6 +396,19 @@ class Checker:
 
 
 _NOT_JSON: Any = object()
+# An `api-version` a server may take: v1, preview, latest, or a dated version.
+KNOWN_VERSION = re.compile(r"^(v1|preview|latest|\d{4}-\d{2}-\d{2}(-preview)?)$")
+
+
+def _about_the_job(call: Call, record: Recorded) -> bool:
+    """A refusal that can only be about the job's state: the request asked nothing else (no query but a known
+    `api-version`), and the error names no other parameter. A refusal of a fuzzed parameter is not one."""
+    if set(call.query) - {"api-version"} or not KNOWN_VERSION.match(call.query.get("api-version", "v1")):
+        return False
+    error = _json(record.response_body)
+    error = error.get("error") if isinstance(error, dict) else None
+    param = error.get("param") if isinstance(error, dict) else None
+    return param in (None, "fine_tuning_job_id", "id")
 
 
 def _json(content: bytes) -> Any:
