@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import traffic_bench
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results.json"
@@ -459,6 +460,8 @@ def table(results: dict[str, Any]) -> str:
                 "< 60 s",
             )
         )
+    if "traffic" in results:
+        rows += traffic_bench.rows(results["traffic"])
     lines = ["| measure | ftjobs | openai SDK | ratio | target |", "|---|---|---|---|---|"]
     lines += [f"| {' | '.join(row)} |" for row in rows]
     m = results["machine"]
@@ -478,6 +481,7 @@ def main() -> int:
         "fan_out": fan_out,
         "fleet": fleet,
         "contract": contract_suite,
+        "traffic": traffic_bench.traffic,
     }
     results: dict[str, Any] = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     for name, measure in parts.items():

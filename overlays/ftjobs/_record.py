@@ -18,6 +18,7 @@ import os
 import re
 import threading
 import time
+from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -32,6 +33,7 @@ _lock = threading.Lock()
 _chosen: Path | None = None  # set by record_exchanges(); the environment is read when it is not
 
 
+@cache
 def is_secret(name: str) -> bool:
     """A header or query parameter whose value is a credential."""
     return name.lower() in SECRET_HEADERS or SECRET_WORDS.search(name) is not None

@@ -106,3 +106,41 @@ def test_secrets_of_the_traffic_appear_in_no_output(tmp_path: Path) -> None:
         assert KEY.encode() not in raw
         assert b"pk-live-very-secret" not in raw
     assert b"<redacted>" in outputs[0]
+
+
+def test_base_url_selects_the_servers_exchanges(tmp_path: Path) -> None:
+    """With --base-url, only exchanges under it count: the recording's own base checks, another finds nothing."""
+    origin = json.loads(HAR.read_text(encoding="utf-8"))["log"]["entries"][0]["request"]["url"].split("/v1/")[0]
+    same = check_traffic([HAR], base_url=f"{origin}/v1", report_dir=tmp_path / "same")
+    assert same.outcome is Outcome.CONFORMS
+    assert same.checked == same.exchanges
+    other = check_traffic([HAR], base_url=f"{origin}/openai/v1", report_dir=tmp_path / "other")
+    assert other.outcome is Outcome.COULD_NOT_TEST
+    assert other.checked == 0
+    assert other.reason is not None
+    assert "under" in other.reason
+
+
+def test_azure_dated_routes_get_the_state_rules_only(tmp_path: Path) -> None:
+    """Exchanges on Azure's dated routes (`/openai/fine_tuning/...?api-version=2025-04-01-preview`): their bodies
+    are the dated dialect's, so no schema verdict; a cancelled job shown running again still fails."""
+    text = HAR.read_text(encoding="utf-8").replace("/v1/fine_tuning/jobs", "/openai/fine_tuning/jobs")
+    har = json.loads(text)
+    for entry in har["log"]["entries"]:
+        entry["request"]["url"] += ("&" if "?" in entry["request"]["url"] else "?") + "api-version=2025-04-01-preview"
+    path = tmp_path / "dated.har"
+    path.write_text(json.dumps(har), encoding="utf-8")
+    report = check_traffic([path], sole_client=True, report_dir=tmp_path / "dated")
+    assert report.outcome is Outcome.CONFORMS, report.summary(None)
+    assert report.dated == report.checked
+    statuses = {result.name: result.status for result in report.properties}
+    assert statuses["answers_keep_the_schema"] == "skipped"
+    assert statuses["terminal_stays_terminal"] == "passed"
+    last = har["log"]["entries"][-1]  # the second job's read after its cancel: shown running again
+    body = json.loads(last["response"]["content"]["text"])
+    assert body["status"] == "cancelled"
+    last["response"]["content"]["text"] = json.dumps(body | {"status": "running"})
+    path.write_text(json.dumps(har), encoding="utf-8")
+    again = check_traffic([path], report_dir=tmp_path / "again")
+    assert again.outcome is Outcome.DOES_NOT_CONFORM
+    assert again.broken == {"terminal_stays_terminal"}

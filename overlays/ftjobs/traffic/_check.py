@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ftjobs._record import secret_values
+from ftjobs._record import is_secret, secret_values
 from ftjobs.contract._common import Outcome, Redactor
 from ftjobs.traffic._records import Recorded, Unreadable, read_traffic
 from ftjobs.traffic._report import TrafficReport
@@ -35,6 +35,7 @@ class Passive:
     other: int = 0
     started: float = field(default_factory=time.monotonic)
     _base: tuple[str | None, str | None] = (None, None)
+    _secret_headers: set[tuple[tuple[str, str], ...]] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.checker = Checker(self.sole_client, on_violation=self._told)
@@ -45,7 +46,15 @@ class Passive:
 
     def feed(self, record: Recorded) -> None:
         self.read += 1
-        self.secrets.update(secret_values([*record.request_headers, *record.response_headers], record.url))
+        secret = tuple(pair for pair in record.request_headers if is_secret(pair[0]))
+        if secret not in self._secret_headers:  # the same credentials on every exchange: found once
+            self._secret_headers.add(secret)
+            self.secrets.update(secret_values(list(secret)))
+        if "?" in record.url:
+            self.secrets.update(secret_values([], record.url))
+        answer = [pair for pair in record.response_headers if is_secret(pair[0])]
+        if answer:
+            self.secrets.update(secret_values(answer))
         call = match(record.method, record.url, *self._base)
         if call is None:
             self.other += 1

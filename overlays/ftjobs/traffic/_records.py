@@ -162,7 +162,13 @@ def _har_text(text: Any, encoding: Any) -> bytes:
 def _pairs(headers: Any) -> list[tuple[str, str]]:
     if not isinstance(headers, list):
         return []
-    return [(str(h["name"]), str(h["value"])) for h in headers if isinstance(h, dict) and "name" in h]
+    try:  # as HAR writers write them: strings
+        pairs = [(h["name"], h["value"]) for h in headers]
+        if all(type(name) is str and type(value) is str for name, value in pairs):
+            return pairs
+    except (KeyError, TypeError):
+        pass
+    return [(str(h["name"]), str(h.get("value", ""))) for h in headers if isinstance(h, dict) and "name" in h]
 
 
 # -- VCR.py cassettes ------------------------------------------------------------------------------
