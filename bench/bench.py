@@ -22,9 +22,11 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import traffic_bench
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path[0] = str(ROOT)  # run as a script, bench/ is first on the path, and `bench` would be this file
+from bench import traffic_bench  # noqa: E402
+
 RESULTS = ROOT / "bench" / "results.json"
 README = ROOT / "README.md"
 PYTHON = sys.executable
