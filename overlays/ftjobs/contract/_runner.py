@@ -95,7 +95,8 @@ def run_contract(options: ContractOptions, *, echo: Callable[[str], None] = prin
                 run.left = _clean_up(session, say, ctrl_c)
                 run.touched_pause_job, run.left_paused = session.paused_by_us is not None, session.left_paused
         report = _report(options, run, props, guard, time.monotonic() - started, redact)
-        guard.har.write(options.report_dir / HAR_FILE)
+        if report.ran:  # a run the preflight stopped has tested nothing: no traffic to re-check
+            guard.har.write(options.report_dir / HAR_FILE)
         _reports.write(report, redact)
     if run.interrupted is not None:
         raise ContractInterrupted(report) from run.interrupted
