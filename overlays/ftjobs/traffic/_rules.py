@@ -87,6 +87,7 @@ class JobHistory:
     refused: tuple[str, Seen | None, str, float | None] | None = None  # transition refused, before it, where, when
     resumed_since: bool = False  # a resume was sent since `last` (it may legitimately answer queued)
     paused_since: bool = False  # a pause was sent since `last` (a resume may then be accepted)
+    last_transition: str | None = None  # the latest pause, resume or cancel sent to the job
 
 
 @dataclass
@@ -221,6 +222,7 @@ class Checker:
             return
         history = self.jobs.setdefault(call.job_id, JobHistory())
         self._accepted_from(history, call, record, call.job_id)
+        history.last_transition = call.transition
         if call.transition == "pause":
             history.paused_since = True
         if call.transition in ("resume", "cancel"):
@@ -235,7 +237,8 @@ class Checker:
         last, status, transition = history.last, record.status or 0, call.transition
         if last is None or not self._after(last, record):
             return
-        if transition == "resume" and status == 200 and not history.paused_since:
+        again = history.last_transition == "resume"  # a second resume may be answered 200, as a second pause is
+        if transition == "resume" and status == 200 and not history.paused_since and not again:
             if last.status not in ("paused", "pausing"):
                 message = (
                     f"resume of {job_id} accepted, yet it was last {last.status} ({last.place}) with no pause since"
