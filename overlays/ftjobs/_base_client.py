@@ -336,6 +336,9 @@ class BaseClient(Generic[HttpT]):
     def _read(self, response: httpx.Response, model: type[ModelT], body: Any, where: str) -> ModelT:
         try:
             result = parse(model, model.__name__, body, strict=self._settings.strict, where=where)
+            from ftjobs._models import dress  # loaded with the models, on the first answer
+
+            dress(result)  # the objects it holds read, dump and print as the SDK's too
         except RecursionError:
             raise APIResponseValidationError(
                 "the answer is nested too deeply to read", response=response, body=None

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator, Set
+from functools import cache
 from typing import Any, Literal
 
 import attrs
@@ -189,6 +190,65 @@ class SDKModel:
             yield _key(field), value
         extra: dict[str, Any] = getattr(self, "additional_properties", {})
         yield from extra.items()
+
+
+# The SDK classes of the generated models a result holds (a job's `method`, `integrations[i]`, `error`, ...).
+_DRESSED: dict[type, type] = {}
+
+
+def _field_property(name: str) -> property:
+    def read(self: Any) -> Any:
+        value = getattr(self, name)
+        return None if isinstance(value, Unset) else value
+
+    return property(read, doc=f"`{name}` by its JSON name, as the SDK names it")
+
+
+def _dressed_class(cls: type) -> type:
+    """`cls` with the SDK's surface: a subclass adding no slot (so an instance can take it as its class), with
+    `model_dump()`, `to_dict()`, `print` and `dict()` as the SDK's, and every `x_` field readable as `x`."""
+    found = _DRESSED.get(cls)
+    if found is None:
+        namespace: dict[str, Any] = {"__slots__": (), "__module__": __name__, "__doc__": cls.__doc__}
+        for field in attrs.fields(cls):
+            if field.name.endswith("_") and field.name[:-1] not in namespace:
+                namespace[field.name[:-1]] = _field_property(field.name)
+        found = _DRESSED[cls] = type(cls.__name__, (SDKModel, cls), namespace)
+    return found
+
+
+_NAME = re.compile(r"[A-Za-z_]\w*")
+
+
+@cache
+def _dressable(cls: type) -> bool:
+    """A generated object with fields (a pure map such as `metadata` stays as it is: `dict()` gives a dict)."""
+    return attrs.has(cls) and any(field.name != "additional_properties" for field in attrs.fields(cls))
+
+
+@cache
+def _nested_fields(cls: type) -> tuple[str, ...]:
+    """The fields of a generated class whose declared type names a generated class with fields (the only ones a
+    walk need read: `method`, `integrations`, `error`, `hyperparameters` on a job)."""
+    found = []
+    for field in attrs.fields(cls):
+        kinds: list[object] = [getattr(generated, name, None) for name in _NAME.findall(str(field.type))]
+        if any(isinstance(kind, type) and _dressable(kind) for kind in kinds):
+            found.append(field.name)
+    return tuple(found)
+
+
+def dress(model: Any) -> None:
+    """Give every generated object `model` holds (nested, in lists too) its SDK class, in place."""
+    cls: type = type(model)
+    for name in _nested_fields(cls):
+        value = getattr(model, name)
+        for item in value if type(value) is list else (value,):
+            kind: type = type(item)
+            if _dressable(kind):
+                if not issubclass(kind, SDKModel):
+                    item.__class__ = _dressed_class(kind)
+                dress(item)
 
 
 class FineTuningJob(SDKModel, generated.FineTuningJob):

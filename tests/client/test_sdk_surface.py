@@ -463,3 +463,25 @@ def test_base_url_can_be_set() -> None:
         "https://other.test/v1/fine_tuning/jobs/ftjob-1",
         f"{BASE}/fine_tuning/jobs/ftjob-1",
     ]
+
+
+def test_nested_objects_read_dump_and_print_by_the_wire_names() -> None:
+    """`job.method.type`, `job.integrations[0].type`: the generated `type_`, by the API's name; each nested
+    object dumps and prints as the SDK's, and is still the generated class (composition, not a copy)."""
+    from ftjobs_api.models import FineTuningJobIntegration
+
+    body = example("JobPaused") | {
+        "method": {"type": "supervised", "supervised": {"hyperparameters": {"n_epochs": 2}}},
+        "integrations": [{"type": "wandb", "wandb": {"project": "pause-study"}}],
+    }
+    # At run time: type checkers see the generated classes (`type_`), as README says.
+    job: Any = Recorder(job_response(body)).client().fine_tuning.jobs.retrieve("ftjob-abc123")
+    integration = job.integrations[0]
+    assert (job.method.type, integration.type, integration.wandb.project) == ("supervised", "wandb", "pause-study")
+    assert isinstance(job.integrations[0], FineTuningJobIntegration)
+    assert integration.model_dump(exclude_none=True) == {"type": "wandb", "wandb": {"project": "pause-study"}}
+    assert job.method.supervised.hyperparameters.to_dict()["n_epochs"] == 2
+    assert re.fullmatch(
+        r"FineTuningJobIntegration\(type='wandb', wandb=\w+\(project='pause-study'.*\)\)", repr(integration)
+    )
+    assert "type_" not in repr(job)
