@@ -58,6 +58,7 @@ from ftjobs._response import APIResponse
 from ftjobs._version import __version__
 
 if TYPE_CHECKING:
+    from ftjobs._aiohttp import DefaultAioHttpClient
     from ftjobs._models import FineTuningJob, FineTuningJobCheckpoint, FineTuningJobEvent
     from ftjobs_api.models import FineTuningJobStatus
 
@@ -67,6 +68,7 @@ _LAZY = {
     "FineTuningJobCheckpoint": "ftjobs._models",
     "FineTuningJobEvent": "ftjobs._models",
     "FineTuningJobStatus": "ftjobs_api.models",
+    "DefaultAioHttpClient": "ftjobs._aiohttp",  # aiohttp is slow to import: only when asked for
 }
 _MODELS = frozenset(_LAZY)
 
@@ -101,6 +103,7 @@ __all__ = [
     "Client",
     "ConflictError",
     "CreateOutcomeUnknownError",
+    "DefaultAioHttpClient",
     "DefaultAsyncHttpxClient",
     "DefaultHttpxClient",
     "Deviation",
