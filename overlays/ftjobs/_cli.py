@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import contextlib
-import socket
 
 import click
 
-from ftjobs._cli_common import SHARED_OPTIONS_HELP, missing_extra
+from ftjobs._cli_common import SHARED_OPTIONS_HELP, listening_socket, missing_extra
 from ftjobs._cli_contract import contract
 from ftjobs._cli_jobs import register
 from ftjobs._cli_proxy import proxy
@@ -61,20 +60,8 @@ def serve(host: str, port: int, api_key: str, step_seconds: float) -> None:
         from ftjobs.testing import JobStore, Timings, create_app
     except ImportError as missing:
         missing_extra(missing, "server", "serve")
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    # IPPROTO_TCP, not 0: asyncio turns Nagle off (TCP_NODELAY) only on sockets that say they are TCP;
-    # without it every answer waits ~40 ms for a delayed ACK.
-    listener = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        listener.bind((host, port))
-    except OSError as error:
-        listener.close()
-        raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror}") from None
-    # Listening before the lines below are printed: a client started on seeing them is queued, never refused.
-    listener.listen(2048)
+    listener, shown = listening_socket(host, port)
     bound = listener.getsockname()[1]
-    shown = f"[{host}]" if family == socket.AF_INET6 else host
     store = JobStore(timings=Timings.from_step(step_seconds))
     app = create_app(store, api_keys=[api_key])
     click.echo(f"ftjobs reference server on http://{shown}:{bound}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import json
 import logging
+import socket
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -496,3 +497,21 @@ def missing_extra(missing: ImportError, extra: str, command: str, *, instead: st
         err=True,
     )
     sys.exit(2)
+
+
+def listening_socket(host: str, port: int) -> tuple[socket.socket, str]:
+    """A TCP socket bound to `host:port` and listening, and the host as a URL shows it; a one-line error when the
+    address cannot be had. It listens before the caller prints its address: a client started on seeing that is
+    queued, never refused."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    # IPPROTO_TCP, not 0: asyncio turns Nagle off (TCP_NODELAY) only on sockets that say they are TCP;
+    # without it every answer waits ~40 ms for a delayed ACK.
+    listener = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listener.bind((host, port))
+    except OSError as error:
+        listener.close()
+        raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror}") from None
+    listener.listen(2048)
+    return listener, f"[{host}]" if family == socket.AF_INET6 else host

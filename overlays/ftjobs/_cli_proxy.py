@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import contextlib
-import socket
 import sys
 from pathlib import Path
 
 import click
 
-from ftjobs._cli_common import missing_extra
+from ftjobs._cli_common import listening_socket, missing_extra
 from ftjobs.contract._options import DEFAULTS
 
 EPILOG = """\b
@@ -51,16 +50,7 @@ def proxy(upstream: str, host: str, port: int, record_to: Path | None, sole_clie
         raise click.BadParameter("expected an http:// or https:// URL", param_hint="--upstream")
     passive = Passive(sole_client, report_dir=report_dir, on_violation=lambda line: click.echo(line, err=True))
     app = CheckingProxy(upstream, passive, record_to)
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    listener = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        listener.bind((host, port))
-    except OSError as error:
-        listener.close()
-        raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror}") from None
-    listener.listen(2048)
-    shown = f"[{host}]" if family == socket.AF_INET6 else host
+    listener, shown = listening_socket(host, port)
     click.echo(f"ftjobs proxy on http://{shown}:{listener.getsockname()[1]} → {upstream} (Ctrl-C stops)")
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
     with contextlib.suppress(KeyboardInterrupt):

@@ -88,34 +88,61 @@ def log_entry(
     started: float | None = None,
     source: str | None = None,
 ) -> dict[str, Any]:
-    """One exchange as a line of the log, every secret replaced."""
-    request_headers = list(request.headers.multi_items())
-    secrets = secret_values(request_headers, str(request.url))
-    if response is not None:
-        secrets = sorted({*secrets, *secret_values(list(response.headers.multi_items()))}, key=len, reverse=True)
-    seconds = _elapsed(response)
-    entry: dict[str, Any] = {
-        "started": round(started if started is not None else time.time() - (seconds or 0.0), 6),
-        "seconds": round(seconds or 0.0, 6),
+    """One exchange of an httpx client as a line of the log, every secret replaced."""
+    seconds = _elapsed(response) or 0.0
+    return entry(
+        request.method,
+        str(request.url),
+        list(request.headers.multi_items()),
+        _content(request),
+        None if response is None else response.status_code,
+        [] if response is None else list(response.headers.multi_items()),
+        b"" if response is None else _answer_content(response),
+        started=started if started is not None else time.time() - seconds,
+        seconds=seconds,
+        source=source,
+        failure=(f"{type(failure).__name__}: {failure}" if failure else "no answer") if response is None else None,
+    )
+
+
+def entry(
+    method: str,
+    url: str,
+    request_headers: list[tuple[str, str]],
+    request_body: bytes,
+    status: int | None,
+    response_headers: list[tuple[str, str]],
+    response_body: bytes,
+    *,
+    started: float,
+    seconds: float,
+    source: str | None = None,
+    failure: str | None = None,
+) -> dict[str, Any]:
+    """One exchange as a line of the log (None `status`: no answer), every secret replaced."""
+    secrets = secret_values([*request_headers, *response_headers], url)
+    line: dict[str, Any] = {
+        "started": round(started, 6),
+        "seconds": round(seconds, 6),
         "request": {
-            "method": request.method,
-            "url": cleaned(str(request.url), secrets),
+            "method": method,
+            "url": cleaned(url, secrets),
             "headers": _headers(request_headers, secrets),
-            **body_fields(_content(request), secrets),
+            **body_fields(request_body, secrets),
         },
         "response": None,
     }
     if source is not None:
-        entry["source"] = source
-    if response is None:
-        entry["failure"] = cleaned(f"{type(failure).__name__}: {failure}", secrets) if failure else "no answer"
-    else:
-        entry["response"] = {
-            "status": response.status_code,
-            "headers": _headers(list(response.headers.multi_items()), secrets),
-            **body_fields(_answer_content(response), secrets),
+        line["source"] = source
+    if failure is not None:
+        line["failure"] = cleaned(failure, secrets)
+    if status is not None:
+        line["response"] = {
+            "status": status,
+            "headers": _headers(response_headers, secrets),
+            **body_fields(response_body, secrets),
         }
-    return entry
+    return line
 
 
 def _elapsed(response: httpx.Response | None) -> float | None:

@@ -8,7 +8,6 @@ the exchange is checked (`Passive`) and, with `--record`, appended to the exchan
 
 from __future__ import annotations
 
-import gzip
 import json
 import time
 import zlib
@@ -19,15 +18,11 @@ from typing import Any
 
 import httpx
 
-from ftjobs._auth import REDACTED
-from ftjobs._record import body_fields, cleaned, is_secret, secret_values
+from ftjobs._record import entry
+from ftjobs.contract._guard import HOP_BY_HOP
 from ftjobs.traffic._check import Passive
-from ftjobs.traffic._records import Recorded
+from ftjobs.traffic._records import Recorded, decoded_body
 
-# Hop-by-hop headers (RFC 9110 §7.6.1), and `host`, which httpx sets for the upstream.
-HOP_BY_HOP = frozenset(
-    {"connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "host"}
-)
 Receive = Callable[[], Any]
 Send = Callable[[dict[str, Any]], Any]
 
@@ -144,35 +139,27 @@ class CheckingProxy:
 
 def log_line(record: Recorded) -> dict[str, Any]:
     """A recorded exchange as a line of ftjobs' exchange log, every secret replaced."""
-    secrets = secret_values([*record.request_headers, *record.response_headers], record.url)
-
-    def part(headers: list[tuple[str, str]], body: bytes) -> dict[str, Any]:
-        shown = [[name, REDACTED if is_secret(name) else cleaned(value, secrets)] for name, value in headers]
-        return {"headers": shown, **body_fields(body, secrets)}
-
     started = record.started or time.time()
-    request = {"method": record.method, "url": cleaned(record.url, secrets)}
-    return {
-        "started": round(started, 6),
-        "seconds": round((record.ended or started) - started, 6),
-        "request": request | part(record.request_headers, record.request_body),
-        "response": None
-        if record.status is None
-        else {"status": record.status} | part(record.response_headers, record.response_body),
-    }
+    return entry(
+        record.method,
+        record.url,
+        record.request_headers,
+        record.request_body,
+        record.status,
+        record.response_headers,
+        record.response_body,
+        started=started,
+        seconds=(record.ended or started) - started,
+    )
 
 
 def _decoded(raw: bytes, headers: list[tuple[str, str]]) -> bytes:
-    """The answer as the client reads it (for the check only; what was forwarded is `raw`)."""
-    encoding = next((v.strip().lower() for k, v in headers if k.lower() == "content-encoding"), "")
+    """The answer as the client reads it (for the check only; what was forwarded is `raw`): an encoding that does
+    not decode is checked as it came."""
     try:
-        if encoding == "gzip":
-            return gzip.decompress(raw)
-        if encoding == "deflate":
-            return zlib.decompress(raw)
-    except (OSError, zlib.error, EOFError):
+        return decoded_body(raw, headers)
+    except (OSError, EOFError, ValueError, zlib.error, ImportError):
         return raw
-    return raw
 
 
 async def _bad_gateway(send: Send, message: str) -> None:

@@ -210,7 +210,7 @@ def _interaction(place: str, interaction: dict[str, Any]) -> Recorded:
         _bytes(request.get("body")),
         int(code) if isinstance(code, int) else None,
         response_headers,
-        _decoded(raw, response_headers),
+        decoded_body(raw, response_headers),
     )
 
 
@@ -232,7 +232,7 @@ def _bytes(value: Any) -> bytes:
     return str(value).encode("utf-8", "surrogatepass")
 
 
-def _decoded(raw: bytes, headers: list[tuple[str, str]]) -> bytes:
+def decoded_body(raw: bytes, headers: list[tuple[str, str]]) -> bytes:
     """The body as the application read it: vcrpy keeps a compressed answer compressed (unless told otherwise)."""
     encoding = next((v.strip().lower() for k, v in headers if k.lower() == "content-encoding"), "")
     if encoding == "gzip" and raw[:2] == b"\x1f\x8b":
@@ -242,7 +242,10 @@ def _decoded(raw: bytes, headers: list[tuple[str, str]]) -> bytes:
     if encoding == "br":
         import brotli  # type: ignore[import-not-found,unused-ignore]
 
-        decoded: bytes = brotli.decompress(raw)
+        try:
+            decoded: bytes = brotli.decompress(raw)
+        except brotli.error as error:
+            raise ValueError(f"not brotli: {error}") from None
         return decoded
     return raw
 

@@ -145,18 +145,18 @@ class Checker:
             self._request(record, call)
         if record.status is None:
             self.note(f"{record.place}: {record.method} {call.template} has no recorded answer")
-            self._sent(call, record, None)
+            self._sent(call, record)
             return
         if call.dated:
             self.dated += 1  # the dated dialect's bodies are not the fragment's: only the state rules apply
             body = _json(record.response_body)
         elif record.status in NOT_JUDGED:
             self.note(f"{record.place}: {record.status} from {call.template} (a gateway or permission answer)")
-            self._sent(call, record, None)
+            self._sent(call, record)
             return
         else:
             body = self._answer(record, call)
-        self._sent(call, record, body)
+        self._sent(call, record)
         if 200 <= record.status < 300 and isinstance(body, dict):
             self._observe_answer(record, call, body)
 
@@ -216,7 +216,7 @@ class Checker:
 
     # -- what the exchange shows of jobs ---------------------------------------------------------
 
-    def _sent(self, call: Call, record: Recorded, body: Any) -> None:
+    def _sent(self, call: Call, record: Recorded) -> None:
         """What sending the request means for the job's history (before its answer is read)."""
         if call.job_id is None or call.transition is None:
             return
