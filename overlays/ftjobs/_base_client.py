@@ -116,10 +116,15 @@ class BaseClient(Generic[HttpT]):
         default_query: Mapping[str, object] | None = None,
         http_client: HttpT | None = None,
         strict: bool = False,
+        admin_api_key: str | None = None,
+        _strict_response_validation: bool | None = None,
     ) -> None:
         pool_class = cast(type, self._pool_class)  # httpx.Client or httpx.AsyncClient
         if http_client is not None and not isinstance(http_client, pool_class):
-            raise TypeError(f"http_client must be an httpx.{pool_class.__name__}, not {type(http_client).__name__}")
+            raise TypeError(
+                f"Invalid `http_client` argument; expected an instance of `httpx.{pool_class.__name__}`, "
+                f"not {type(http_client).__name__}"
+            )
         resolved = settings(
             api_key=api_key,
             organization=organization,
@@ -132,10 +137,11 @@ class BaseClient(Generic[HttpT]):
             timeout=timeout,
             http_timeout=http_client.timeout if http_client is not None else None,
             max_retries=max_retries,
-            strict=strict,
+            strict=strict if _strict_response_validation is None else _strict_response_validation,
             default_headers=default_headers,
             default_query=default_query,
             force_azure=self._azure,
+            admin_api_key=admin_api_key,
         )
         self._start(resolved, http_client, owns_http=http_client is None)
 
@@ -179,6 +185,11 @@ class BaseClient(Generic[HttpT]):
         return auth.key if isinstance(auth, KeyAuth) else None
 
     @property
+    def admin_api_key(self) -> str | None:
+        """The SDK's admin key, if one was given (`admin_api_key=`, `OPENAI_ADMIN_KEY`): kept, never sent."""
+        return self._settings.admin_api_key
+
+    @property
     def default_headers(self) -> dict[str, str]:
         """The headers every request carries (organization, project, `default_headers`), credentials aside."""
         return dict(self._settings.headers)
@@ -205,6 +216,7 @@ class BaseClient(Generic[HttpT]):
         self,
         *,
         api_key: str | None = None,
+        admin_api_key: str | None = None,
         organization: str | None = None,
         project: str | None = None,
         base_url: str | httpx.URL | None = None,
@@ -226,9 +238,9 @@ class BaseClient(Generic[HttpT]):
         `/openai/v1`), `azure_ad_token` and `azure_ad_token_provider` as in the SDK's `AzureOpenAI.copy`.
         """
         if default_headers is not None and set_default_headers is not None:
-            raise ValueError("pass default_headers= or set_default_headers=, not both")
+            raise ValueError("The `default_headers` and `set_default_headers` arguments are mutually exclusive")
         if default_query is not None and set_default_query is not None:
-            raise ValueError("pass default_query= or set_default_query=, not both")
+            raise ValueError("The `default_query` and `set_default_query` arguments are mutually exclusive")
         if not isinstance(max_retries, NotGiven):
             check_max_retries(max_retries)
         old = self._settings
@@ -253,6 +265,7 @@ class BaseClient(Generic[HttpT]):
             headers=headers,
             query=query,
             timeout=old.timeout if isinstance(timeout, NotGiven) else timeout_of(timeout),
+            admin_api_key=admin_api_key if admin_api_key is not None else old.admin_api_key,
         )
         clone = object.__new__(type(self))  # its resources are made on first use, bound to the clone
         # The same pool: it belongs to the client it was copied from (or to the caller), never to the copy.
@@ -274,9 +287,14 @@ class BaseClient(Generic[HttpT]):
             query.update(options.query or {})
             if options.body:
                 body = {**(body or {}), **options.body}
-            if options.headers:
-                merged = {**headers, **options.headers}
-                headers = {name: value for name, value in merged.items() if isinstance(value, str)}  # Omit() drops
+            if options.headers:  # by name, whatever its case (`AUTHORIZATION` replaces `authorization`)
+                merged = httpx.Headers(headers)
+                for name, value in options.headers.items():
+                    if isinstance(value, str):
+                        merged[name] = value
+                    else:  # Omit() drops it
+                        merged.pop(name, None)
+                headers = merged
             if not isinstance(options.timeout, NotGiven):
                 timeout = timeout_of(options.timeout)
         url = config.base_url + path

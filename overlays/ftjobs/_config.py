@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final
 
 import httpx
@@ -78,6 +78,9 @@ class Settings:
     headers: Mapping[str, str]
     query: Mapping[str, object]  # `api-version` and `default_query`, sent with every request
     timeout: httpx.Timeout
+    # The SDK's admin key (`admin_api_key=`, `OPENAI_ADMIN_KEY`): kept for the SDK's code that passes it, never
+    # sent (no fine-tuning route takes it) and never shown.
+    admin_api_key: str | None = field(default=None, repr=False)
 
 
 def timeout_of(value: Timeout) -> httpx.Timeout:
@@ -136,6 +139,7 @@ def settings(
     default_headers: Mapping[str, str] | None,
     default_query: Mapping[str, object] | None,
     force_azure: bool = False,
+    admin_api_key: str | None = None,
 ) -> Settings:
     """Resolve a client's arguments and the environment (`http_timeout`: that of an injected HTTP client)."""
     env = os.environ
@@ -166,7 +170,8 @@ def settings(
         chosen = http_timeout if http_timeout is not None else DEFAULT_TIMEOUT
     else:
         chosen = timeout_of(timeout)
-    return Settings(resolved.rstrip("/"), auth, max_retries, strict, headers, query, chosen)
+    admin = admin_api_key if admin_api_key is not None else env.get("OPENAI_ADMIN_KEY")
+    return Settings(resolved.rstrip("/"), auth, max_retries, strict, headers, query, chosen, admin)
 
 
 def _is_azure(base_url: str | httpx.URL | None, azure_endpoint: str | None, env: Mapping[str, str]) -> bool:

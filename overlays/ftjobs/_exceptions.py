@@ -75,6 +75,8 @@ class APIStatusError(APIError):
 
     response: httpx.Response
     status_code: int
+    # The message is ftjobs' description of an answer that held none (`HTTP 502 Bad Gateway`), not the server's.
+    _described: bool = False
 
     def __init__(self, message: str, *, response: httpx.Response, body: object | None) -> None:
         super().__init__(message, response.request, body=body)
@@ -89,7 +91,11 @@ class APIStatusError(APIError):
             self.code = _text(envelope.get("code"))
 
     def __str__(self) -> str:
+        """As the SDK's: `Error code: 400 - <the server's message>`; only the code when the answer held no
+        message (an HTML page's title aside, the body stays in `.body`, out of every log line)."""
         where = f", request id {self.request_id}" if self.request_id else ""
+        if self._described and ":" not in self.message:
+            return f"Error code: {self.status_code}{where}"
         return f"Error code: {self.status_code} - {self.message}{where}"
 
 
@@ -205,14 +211,17 @@ def status_error(response: httpx.Response) -> APIStatusError:
         message = _text(envelope.get("message"))
     else:
         message = envelope if isinstance(envelope, str) and envelope else None
+    described = message is None
     if message is None:
         reason = response.reason_phrase or "unknown status"
-        snippet = _snippet(body if isinstance(body, str) else _decoded(response)) if body is not None else ""
-        message = f"HTTP {response.status_code} {reason}" + (f": {snippet}" if snippet else "")
+        title = _title(body if isinstance(body, str) else _decoded(response)) if body is not None else ""
+        message = f"HTTP {response.status_code} {reason}" + (f": {title}" if title else "")
     kind = STATUS_ERRORS.get(response.status_code)
     if kind is None:
         kind = InternalServerError if response.status_code >= 500 else APIStatusError
-    return kind(message, response=response, body=body)
+    error = kind(message, response=response, body=body)
+    error._described = described
+    return error
 
 
 def decode_body(response: httpx.Response) -> Any:
@@ -226,14 +235,11 @@ def decode_body(response: httpx.Response) -> Any:
         return _decoded(response)
 
 
-def _snippet(text: str) -> str:
-    """One line of a body that is not the envelope: an HTML page's title, else its first words."""
+def _title(text: str) -> str:
+    """An HTML page's title (a gateway's `502 Bad Gateway`), else nothing: the rest of a body that is not the
+    envelope may hold anything (a server echoing the request, credentials included), so it stays out of messages."""
     title = re.search(r"<title[^>]*>(.*?)</title>", text[:20_000], re.IGNORECASE | re.DOTALL)
-    if title is not None and title.group(1).strip():
-        text = title.group(1)
-    elif "<" in text[:200]:
-        text = re.sub(r"<[^>]*>", " ", text[:2000])
-    return " ".join(text.split())[:200]
+    return " ".join(title.group(1).split())[:200] if title is not None else ""
 
 
 def _decoded(response: httpx.Response) -> str:

@@ -63,6 +63,14 @@ def as_transport_error(error: Exception) -> Exception:
     return httpx.TransportError(f"{type(error).__name__}: {error}")
 
 
+def cause_of(error: httpx.TransportError) -> BaseException:
+    """What a request that got no answer is raised from: the transport's own exception when `as_transport_error`
+    wrapped it (`ssl.SSLError`, as the SDK's `APIConnectionError.__cause__`), else `error`."""
+    if type(error) is httpx.TransportError and error.__cause__ is not None:
+        return error.__cause__
+    return error
+
+
 def no_answer(request: httpx.Request, error: httpx.TransportError) -> APIConnectionError:
     """The typed error for a request that got no answer: `APITimeoutError` when time ran out."""
     if isinstance(error, httpx.TimeoutException):

@@ -102,6 +102,18 @@ class SDKModel:
 
     __slots__ = ()
 
+    def __getattr__(self, name: str) -> Any:
+        """A field the contract does not declare, read by its name as the SDK reads extra fields
+        (`job.usage_metrics`, `grader.input`); only asked when the name is no declared field."""
+        if not name.startswith("_"):
+            try:
+                extra = object.__getattribute__(self, "additional_properties")
+            except AttributeError:
+                extra = {}
+            if name in extra:
+                return extra[name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
     def model_dump(
         self,
         *,
@@ -226,21 +238,54 @@ def _dressable(cls: type) -> bool:
     return attrs.has(cls) and any(field.name != "additional_properties" for field in attrs.fields(cls))
 
 
+def _named_kinds(field: attrs.Attribute[Any]) -> list[object]:
+    return [getattr(generated, name, None) for name in _NAME.findall(str(field.type))]
+
+
 @cache
 def _nested_fields(cls: type) -> tuple[str, ...]:
     """The fields of a generated class whose declared type names a generated class with fields (the only ones a
     walk need read: `method`, `integrations`, `error`, `hyperparameters` on a job)."""
     found = []
     for field in attrs.fields(cls):
-        kinds: list[object] = [getattr(generated, name, None) for name in _NAME.findall(str(field.type))]
-        if any(isinstance(kind, type) and _dressable(kind) for kind in kinds):
+        if any(isinstance(kind, type) and _dressable(kind) for kind in _named_kinds(field)):
             found.append(field.name)
     return tuple(found)
 
 
+@cache
+def _map_fields(cls: type) -> tuple[str, ...]:
+    """The nullable fields whose declared type is a generated pure map (`metadata`): the SDK reads them as a
+    `dict`. Only nullable ones: for those the generated `to_dict()` writes a plain dict as it is (for the others it
+    calls the map's own `to_dict()`, so they keep the generated class)."""
+    found = []
+    for field in attrs.fields(cls):
+        maps = [kind for kind in _named_kinds(field) if isinstance(kind, type) and attrs.has(kind)]
+        if "None" in str(field.type) and any(not _dressable(kind) for kind in maps):
+            found.append(field.name)
+    return tuple(found)
+
+
+@cache
+def _float_fields(cls: type) -> tuple[str, ...]:
+    """The fields the fragment declares as numbers, not integers: the SDK reads `0` there as `0.0`."""
+    return tuple(
+        field.name for field in attrs.fields(cls) if "float" in str(field.type) and "int" not in str(field.type)
+    )
+
+
 def dress(model: Any) -> None:
-    """Give every generated object `model` holds (nested, in lists too) its SDK class, in place."""
+    """Give every generated object `model` holds (nested, in lists too) its SDK class, in place; a pure map (as
+    `metadata`) becomes the plain `dict` the SDK answers, and an integral number a `float` where the fragment
+    declares a number (as the SDK's `float` fields read it)."""
     cls: type = type(model)
+    for name in _map_fields(cls):
+        value = getattr(model, name)
+        if attrs.has(type(value)):
+            setattr(model, name, value.additional_properties)
+    for name in _float_fields(cls):
+        if type(getattr(model, name)) is int:
+            setattr(model, name, float(getattr(model, name)))
     for name in _nested_fields(cls):
         value = getattr(model, name)
         for item in value if type(value) is list else (value,):

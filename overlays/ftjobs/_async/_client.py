@@ -7,7 +7,7 @@ answers are `ftjobs._base_client`'s; sending is `ftjobs._async._sending`'s.
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 import httpx
 
@@ -18,6 +18,9 @@ from ftjobs._async.fine_tuning import (
     AsyncFineTuningWithStreamingResponse,
 )
 from ftjobs._config import DEFAULT_LIMITS, DEFAULT_TIMEOUT
+from ftjobs._custom import RequestOptions, cast_answer, custom_options
+
+T = TypeVar("T")
 
 
 class AsyncClient(AsyncAPIClient):
@@ -44,6 +47,42 @@ class AsyncClient(AsyncAPIClient):
     def with_streaming_response(self) -> AsyncClientWithStreamingResponse:
         """`client.with_streaming_response.fine_tuning.jobs…`: each method a context manager around its answer."""
         return AsyncClientWithStreamingResponse(self)
+
+    # -- routes ftjobs has no method for, as the SDK's `client.get/post(path, cast_to=…)` (see ftjobs._custom) --
+
+    async def get(self, path: str, *, cast_to: type[T], options: RequestOptions | None = None) -> T:
+        """`GET path` (under the base URL) with this client's credentials, retries and typed errors."""
+        return await self._custom("GET", path, cast_to, None, options)
+
+    async def post(
+        self, path: str, *, cast_to: type[T], body: object | None = None, options: RequestOptions | None = None
+    ) -> T:
+        """`POST path` with a JSON `body`, as `get`."""
+        return await self._custom("POST", path, cast_to, body, options)
+
+    async def patch(
+        self, path: str, *, cast_to: type[T], body: object | None = None, options: RequestOptions | None = None
+    ) -> T:
+        return await self._custom("PATCH", path, cast_to, body, options)
+
+    async def put(
+        self, path: str, *, cast_to: type[T], body: object | None = None, options: RequestOptions | None = None
+    ) -> T:
+        return await self._custom("PUT", path, cast_to, body, options)
+
+    async def delete(
+        self, path: str, *, cast_to: type[T], body: object | None = None, options: RequestOptions | None = None
+    ) -> T:
+        return await self._custom("DELETE", path, cast_to, body, options)
+
+    async def _custom(
+        self, method: str, path: str, cast_to: type[T], body: object, options: RequestOptions | None
+    ) -> T:
+        client = self
+        if options and "max_retries" in options:
+            client = self.with_options(max_retries=options["max_retries"])
+        response = await client._request(method, path, body=body, options=custom_options(options))
+        return cast_answer(response, cast_to)
 
     async def close(self) -> None:
         """Close the connections (only those of an HTTP client that ftjobs created)."""
