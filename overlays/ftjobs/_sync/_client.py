@@ -9,17 +9,20 @@ answers are `ftjobs._base_client`'s; sending is `ftjobs._sync._sending`'s.
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 import httpx
 
 from ftjobs._config import DEFAULT_LIMITS, DEFAULT_TIMEOUT
+from ftjobs._custom import RequestOptions, cast_answer, custom_options
 from ftjobs._sync._sending import SyncAPIClient
 from ftjobs._sync.fine_tuning import (
     FineTuning,
     FineTuningWithRawResponse,
     FineTuningWithStreamingResponse,
 )
+
+T = TypeVar("T")
 
 
 class Client(SyncAPIClient):
@@ -46,6 +49,40 @@ class Client(SyncAPIClient):
     def with_streaming_response(self) -> ClientWithStreamingResponse:
         """`client.with_streaming_response.fine_tuning.jobs…`: each method a context manager around its answer."""
         return ClientWithStreamingResponse(self)
+
+    # -- routes ftjobs has no method for, as the SDK's `client.get/post(path, cast_to=…)` (see ftjobs._custom) --
+
+    def get(self, path: str, *, cast_to: type[T], options: RequestOptions | None = None) -> T:
+        """`GET path` (under the base URL) with this client's credentials, retries and typed errors."""
+        return self._custom("GET", path, cast_to, None, options)
+
+    def post(
+        self, path: str, *, cast_to: type[T], body: object | None = None, options: RequestOptions | None = None
+    ) -> T:
+        """`POST path` with a JSON `body`, as `get`."""
+        return self._custom("POST", path, cast_to, body, options)
+
+    def patch(
+        self, path: str, *, cast_to: type[T], body: object | None = None, options: RequestOptions | None = None
+    ) -> T:
+        return self._custom("PATCH", path, cast_to, body, options)
+
+    def put(
+        self, path: str, *, cast_to: type[T], body: object | None = None, options: RequestOptions | None = None
+    ) -> T:
+        return self._custom("PUT", path, cast_to, body, options)
+
+    def delete(
+        self, path: str, *, cast_to: type[T], body: object | None = None, options: RequestOptions | None = None
+    ) -> T:
+        return self._custom("DELETE", path, cast_to, body, options)
+
+    def _custom(self, method: str, path: str, cast_to: type[T], body: object, options: RequestOptions | None) -> T:
+        client = self
+        if options and "max_retries" in options:
+            client = self.with_options(max_retries=options["max_retries"])
+        response = client._request(method, path, body=body, options=custom_options(options))
+        return cast_answer(response, cast_to)
 
     def close(self) -> None:
         """Close the connections (only those of an HTTP client that ftjobs created)."""

@@ -20,6 +20,7 @@ from ftjobs._exceptions import APIConnectionError, BadRequestError, CreateOutcom
 from ftjobs._exchange import (
     MAX_REDIRECTS,
     as_transport_error,
+    cause_of,
     failed,
     judged,
     log_exchange,
@@ -115,7 +116,7 @@ class SyncAPIClient(BaseClient[httpx.Client]):
         except RetryableStatus as exhausted:
             return exhausted.response, None
         except httpx.TransportError as error:
-            raise no_answer(request, error) from error
+            raise no_answer(request, error) from cause_of(error)
         raise AssertionError("unreachable: stamina either returns an attempt's answer or raises")  # pragma: no cover
 
     def _request(
@@ -140,7 +141,7 @@ class SyncAPIClient(BaseClient[httpx.Client]):
         try:
             response = self._exchange(request)
         except httpx.TransportError as error:
-            raise no_answer(request, error) from error
+            raise no_answer(request, error) from cause_of(error)
         log_exchange(request, response, None)
         return self._check(response)
 
