@@ -7,7 +7,7 @@ export PATH := $(BIN):$(PATH)
 SPEC := openapi/fine_tuning_jobs.yaml
 REDOCLY := npx --yes @redocly/cli@2.77.0
 
-.PHONY: venv run-venv generate check-generated lint spec-lint pytest test contract contract-variants serve bench clean
+.PHONY: venv run-venv generate check-generated lint spec-lint pytest test contract contract-variants serve bench sdk-tests clean
 
 venv: $(VENV)/.installed
 run-venv: $(VENV)/.installed-run
@@ -56,6 +56,12 @@ pytest: venv
 # fit in beside them); their lines interleave, each line whole.
 test: venv
 	@$(MAKE) --no-print-directory -j4 --output-sync=line check-generated lint spec-lint pytest
+
+# The openai SDK's own tests, on the SDK and on ftjobs after the import swap (scripts/sdk_tests.py): downloads
+# openai 3.57.0's sdist (pinned by hash) and builds build/sdk-tests/venv; Prism (npx) mocks OpenAI's spec
+# (SPEC_OPENAI=…, default ../shared/reference/upstream/openai-openapi.full.yaml). Not part of `make test`.
+sdk-tests: venv
+	$(BIN)/python scripts/sdk_tests.py $(if $(SPEC_OPENAI),--spec $(SPEC_OPENAI))
 
 # The contract suite: against the embedded reference server, or BASE_URL=… API_KEY=… [AUTH=bearer|api-key] [SAFE=1].
 # Keys travel in the environment, never on a command line that make would print.
