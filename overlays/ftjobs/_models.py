@@ -21,7 +21,7 @@ import json
 import re
 from collections.abc import Iterator, Set
 from functools import cache
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
@@ -300,6 +300,8 @@ class FineTuningJob(SDKModel, generated.FineTuningJob):
     """A fine-tuning job (`ftjobs_api.models.FineTuningJob` with the SDK's serialisation)."""
 
     __slots__ = ()
+    if TYPE_CHECKING:  # `dress` makes it the plain dict the SDK answers (the generated type says `MetadataMap`)
+        metadata: dict[str, str] | Unset | None  # type: ignore[assignment]
 
     @property
     def object(self) -> str:

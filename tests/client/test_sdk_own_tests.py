@@ -90,7 +90,8 @@ def test_metadata_is_a_dict_metrics_are_floats_and_extra_fields_read() -> None:
     recorder = Recorder(job_response(job), httpx.Response(200, json=page))
     client = recorder.client()
     read = client.fine_tuning.jobs.retrieve(job["id"])
-    assert type(read.metadata) is dict
+    metadata: object = read.metadata
+    assert type(metadata) is dict
     assert read.metadata == {"team": "a"}
     assert read.model_dump()["metadata"] == {"team": "a"}
     assert read.usage_metrics == {"n": 1}  # a field no spec names, read as the SDK reads extra fields
