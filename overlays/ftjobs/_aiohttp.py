@@ -28,7 +28,10 @@ except ImportError:  # the extra is not installed
 else:
 
     class DefaultAioHttpClient(HttpxAiohttpClient):  # type: ignore[no-redef]
-        """An `httpx.AsyncClient` whose transport is aiohttp's, with ftjobs' defaults (timeout, pool limits)."""
+        """An `httpx.AsyncClient` whose transport is aiohttp's, with ftjobs' defaults (timeout, pool limits);
+        closed by the client it is handed to, as `DefaultAsyncHttpxClient`."""
+
+        closes_with_client = True
 
         def __init__(self, **kwargs: Any) -> None:
             kwargs.setdefault("timeout", DEFAULT_TIMEOUT)

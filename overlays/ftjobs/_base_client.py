@@ -27,6 +27,7 @@ from ftjobs._config import (
     NotGiven,
     Settings,
     Timeout,
+    azure_url,
     check_max_retries,
     copied_auth,
     routes_for,
@@ -39,6 +40,7 @@ from ftjobs._exceptions import (
     decode_body,
     status_error,
 )
+from ftjobs._exchange import NO_REDIRECTS
 from ftjobs._parse import DeviationError, deviations, parse
 from ftjobs._recovery import UNDECODABLE, Answer
 from ftjobs._response import NO_OPTIONS, Options, respond
@@ -85,6 +87,24 @@ def job_path(job_id: str, action: str = "") -> str:
     return f"/fine_tuning/jobs/{segment}" + (f"/{action}" if action else "")
 
 
+NO_CREDENTIALS = "ftjobs.no_credentials"  # a request's extension: send it without the client's credentials
+CREDENTIAL_HEADERS = frozenset({"authorization", "api-key"})
+
+
+def _copied_base_url(
+    old: Settings, base_url: str | httpx.URL | None, azure_endpoint: str | None, api_version: str | None
+) -> str:
+    """A copy's base URL: the one given, another Azure resource's (on the routes of the copy's `api-version`), or
+    the client's own; moved to the routes a new `api_version` uses."""
+    if base_url is not None and azure_endpoint is not None:
+        raise ValueError("base_url and azure_endpoint are mutually exclusive")
+    resolved = str(base_url).rstrip("/") if base_url is not None else old.base_url
+    if azure_endpoint is not None:
+        version = api_version or old.query.get("api-version")
+        resolved = azure_url(None, azure_endpoint, version if isinstance(version, str) else None, {})[0]
+    return routes_for(resolved, api_version) if api_version is not None else resolved
+
+
 HttpT = TypeVar("HttpT", bound=httpx.Client | httpx.AsyncClient)
 
 
@@ -93,6 +113,7 @@ class BaseClient(Generic[HttpT]):
 
     _settings: Settings
     _owns_http: bool
+    _closed: bool  # close() ran
     _azure: ClassVar[bool] = False  # always the Azure rows of the decision table (`AzureOpenAI`)
     # The connection pool, created on the first request (an SSL context costs ~15 ms that `import ftjobs` +
     # a client need not pay) or given by the caller; `_pool_class` is httpx's sync or async client.
@@ -143,9 +164,11 @@ class BaseClient(Generic[HttpT]):
             force_azure=self._azure,
             admin_api_key=admin_api_key,
         )
-        self._start(resolved, http_client, owns_http=http_client is None)
+        handed_over = getattr(type(http_client), "closes_with_client", False) is True  # a Default…Client
+        self._start(resolved, http_client, owns_http=http_client is None or handed_over)
 
     def _start(self, resolved: Settings, http_client: HttpT | None, *, owns_http: bool) -> None:
+        self._closed = False
         self._settings = resolved
         self._owns_http = owns_http
         self._http_client = http_client  # else created on the first request
@@ -162,8 +185,9 @@ class BaseClient(Generic[HttpT]):
         return http
 
     @property
-    def base_url(self) -> str:
-        return self._settings.base_url
+    def base_url(self) -> httpx.URL:
+        """The base URL, as the SDK gives it: an `httpx.URL` ending in `/` (`https://api.openai.com/v1/`)."""
+        return httpx.URL(self._settings.base_url + "/")
 
     @base_url.setter
     def base_url(self, url: str | httpx.URL) -> None:
@@ -195,8 +219,8 @@ class BaseClient(Generic[HttpT]):
         return dict(self._settings.headers)
 
     def is_closed(self) -> bool:
-        """Whether the connection pool was closed (`False` before the first request made it)."""
-        return self._http_client is not None and self._http_client.is_closed
+        """Whether `close()` ran (or the `with` block ended), or the connection pool was closed."""
+        return self._closed or (self._http_client is not None and self._http_client.is_closed)
 
     @property
     def timeout(self) -> httpx.Timeout:
@@ -220,6 +244,8 @@ class BaseClient(Generic[HttpT]):
         organization: str | None = None,
         project: str | None = None,
         base_url: str | httpx.URL | None = None,
+        azure_endpoint: str | None = None,
+        strict: bool | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         default_headers: Mapping[str, str] | None = None,
@@ -253,15 +279,14 @@ class BaseClient(Generic[HttpT]):
         query.update(default_query or {})
         if set_default_query is not None and "api-version" in old.query:
             query.setdefault("api-version", old.query["api-version"])
-        resolved = str(base_url).rstrip("/") if base_url is not None else old.base_url
+        resolved = _copied_base_url(old, base_url, azure_endpoint, api_version)
         if api_version is not None:
-            resolved = routes_for(resolved, api_version)
             query["api-version"] = api_version
         changed = Settings(
             base_url=resolved,
             auth=copied_auth(old.auth, api_key, azure_ad_token, azure_ad_token_provider),
             max_retries=old.max_retries if isinstance(max_retries, NotGiven) else max_retries,
-            strict=old.strict,
+            strict=old.strict if strict is None else strict,
             headers=headers,
             query=query,
             timeout=old.timeout if isinstance(timeout, NotGiven) else timeout_of(timeout),
@@ -292,13 +317,24 @@ class BaseClient(Generic[HttpT]):
                 for name, value in options.headers.items():
                     if isinstance(value, str):
                         merged[name] = value
-                    else:  # Omit() drops it
+                    else:  # Omit() drops it; a credential header dropped sends no credentials at all
                         merged.pop(name, None)
                 headers = merged
             if not isinstance(options.timeout, NotGiven):
                 timeout = timeout_of(options.timeout)
         url = config.base_url + path
-        return http.build_request(method, url, params=query or None, json=body, headers=headers, timeout=timeout)
+        request = http.build_request(method, url, params=query or None, json=body, headers=headers, timeout=timeout)
+        if not options.follow_redirects:
+            request.extensions[NO_REDIRECTS] = True
+        dropped = {name.lower() for name, value in (options.headers or {}).items() if not isinstance(value, str)}
+        if CREDENTIAL_HEADERS & dropped:
+            request.extensions[NO_CREDENTIALS] = True
+        return request
+
+    def _auth(self, request: httpx.Request) -> httpx.Auth | None:
+        """The credentials for `request`: none when its `extra_headers` gave `Authorization` (or `api-key`) as
+        `Omit()`, as the SDK leaves the header out then."""
+        return None if request.extensions.get(NO_CREDENTIALS) else self._settings.auth
 
     def _check(self, response: httpx.Response) -> httpx.Response:
         """The answer itself when 2xx; otherwise its typed error, raised."""
@@ -399,4 +435,5 @@ class BaseClient(Generic[HttpT]):
         return items, bool(has_more), extra
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={self.base_url!r}, auth={self._settings.auth!r}, strict={self.strict})"
+        config = self._settings
+        return f"{type(self).__name__}(base_url={config.base_url!r}, auth={config.auth!r}, strict={self.strict})"

@@ -206,7 +206,7 @@ def run(session: CommandSession, action: str, options: FleetOptions) -> None:
 def fleet_journal(session: CommandSession, path: Path | None) -> Journal | None:
     from ftjobs.fleet._journal import Journal
 
-    return Journal.open(path, session.client.base_url) if path is not None else None
+    return Journal.open(path, session.client._settings.base_url) if path is not None else None
 
 
 def _action(name: str) -> Action:

@@ -150,7 +150,7 @@ def settings(
     if azure:
         if callable(api_key):
             raise TypeError("Azure takes a key string; for tokens from a callable use azure_ad_token_provider=")
-        resolved, api_version = _azure_url(base_url, azure_endpoint, api_version, env)
+        resolved, api_version = azure_url(base_url, azure_endpoint, api_version, env)
         auth = _azure_auth(api_key, azure_ad_token, azure_ad_token_provider, env)
     else:
         resolved = str(base_url or env.get("OPENAI_BASE_URL") or OPENAI_BASE_URL)
@@ -188,7 +188,7 @@ def _is_azure(base_url: str | httpx.URL | None, azure_endpoint: str | None, env:
     return bool(env.get("AZURE_OPENAI_ENDPOINT"))
 
 
-def _azure_url(
+def azure_url(
     base_url: str | httpx.URL | None, azure_endpoint: str | None, api_version: str | None, env: Mapping[str, str]
 ) -> tuple[str, str | None]:
     """The base URL and the `api-version` to send: dated versions use Azure's dated routes."""

@@ -30,11 +30,18 @@ class RequestOptions(TypedDict, total=False):
     extra_json: Mapping[str, object]
     timeout: Timeout | NotGiven
     max_retries: int
+    follow_redirects: bool
 
 
 def custom_options(options: RequestOptions | None) -> Options:
     given = options or {}
-    return Options(given.get("headers"), given.get("params"), given.get("extra_json"), given.get("timeout", NOT_GIVEN))
+    return Options(
+        given.get("headers"),
+        given.get("params"),
+        given.get("extra_json"),
+        given.get("timeout", NOT_GIVEN),
+        follow_redirects=given.get("follow_redirects", True),
+    )
 
 
 def cast_answer(response: httpx.Response, cast_to: type[T]) -> T:

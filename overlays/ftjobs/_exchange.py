@@ -6,6 +6,8 @@ The sending loops (`ftjobs._async._sending` and its generated twin) call these a
 from __future__ import annotations
 
 import logging
+import socket
+import ssl
 
 import httpx
 
@@ -21,10 +23,13 @@ logger = logging.getLogger("ftjobs")
 MAX_REDIRECTS = 5
 
 
+NO_REDIRECTS = "ftjobs.no_redirects"  # a request's extension: follow no redirect (`follow_redirects=False`)
+
+
 def same_origin_redirect(request: httpx.Request, response: httpx.Response) -> httpx.Request | None:
     """The redirect to follow, if the answer is one within the request's origin; credentials never leave it."""
     following = response.next_request
-    if following is None:
+    if following is None or request.extensions.get(NO_REDIRECTS):
         return None
     before, after = request.url, following.url
     return following if (before.scheme, before.host, before.port) == (after.scheme, after.host, after.port) else None
@@ -51,13 +56,18 @@ def log_exchange(request: httpx.Request, response: httpx.Response | None, failur
     )
 
 
+NETWORK_FAILURES = (ssl.SSLError, ConnectionError, socket.gaierror, socket.herror, TimeoutError, EOFError)
+
+
 def as_transport_error(error: Exception) -> Exception:
     """`error` as the sending loop sees it: httpx's own errors and ftjobs' as they are; a failure of the network
-    below httpx (an `OSError` such as `ssl.SSLError`, an `EOFError`, anyio's stream errors), which a custom
-    transport may let through, as an `httpx.TransportError`; anything else (a bug) as it is."""
+    below httpx (`ssl.SSLError`, a reset or refused connection, a failed name lookup, a socket timeout, an
+    `EOFError`, anyio's stream errors), which a custom transport may let through, as an `httpx.TransportError`;
+    anything else as it is, never retried — a bare `OSError` or a `FileNotFoundError` is the application's own
+    failure, as the SDK sees it."""
     if isinstance(error, httpx.HTTPError | FtjobsError):
         return error
-    below = isinstance(error, OSError | EOFError) or type(error).__module__.split(".")[0] in ("anyio", "h11", "h2")
+    below = isinstance(error, NETWORK_FAILURES) or type(error).__module__.split(".")[0] in ("anyio", "h11", "h2")
     if not below:
         return error
     return httpx.TransportError(f"{type(error).__name__}: {error}")

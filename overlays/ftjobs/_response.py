@@ -32,6 +32,7 @@ class Options:
     body: Mapping[str, object] | None = None
     timeout: Timeout | NotGiven = NOT_GIVEN
     raw: bool = False
+    follow_redirects: bool = True  # same-origin redirects (a custom request's `options={"follow_redirects": …}`)
 
     def unraw(self) -> Options:
         """These options for the calls that follow a raw one (the next pages)."""

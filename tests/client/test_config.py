@@ -30,7 +30,7 @@ def test_openai_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_default_base_url_is_openai() -> None:
     """Without a base URL the client talks to OpenAI."""
-    assert ftjobs.Client(api_key=KEY).base_url == "https://api.openai.com/v1"
+    assert ftjobs.Client(api_key=KEY).base_url == "https://api.openai.com/v1/"
 
 
 def test_azure_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -52,7 +52,7 @@ def test_openai_key_wins_over_azure_environment(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setenv("OPENAI_API_KEY", KEY)
     monkeypatch.setenv("AZURE_OPENAI_API_KEY", "azure")
     monkeypatch.setenv("AZURE_OPENAI_ENDPOINT", "https://res.openai.azure.com")
-    assert ftjobs.Client().base_url == "https://api.openai.com/v1"
+    assert ftjobs.Client().base_url == "https://api.openai.com/v1/"
 
 
 def test_azure_token_provider_is_asked_for_every_attempt() -> None:
@@ -127,7 +127,8 @@ def test_default_timeout_is_finite() -> None:
 
 
 def test_context_managers_close_own_clients_only() -> None:
-    """`with` closes a client ftjobs made, and leaves a caller's own httpx client open."""
+    """`with` closes a client ftjobs made or a `DefaultHttpxClient` handed to it, and leaves a caller's own
+    httpx client open."""
     with ftjobs.Client(api_key=KEY) as owned:
         inner = owned._http
     assert inner.is_closed
@@ -136,6 +137,10 @@ def test_context_managers_close_own_clients_only() -> None:
         pass
     assert not mine.is_closed
     mine.close()
+    handed = ftjobs.DefaultHttpxClient()  # made to be handed over, as the SDK's README shows: closed with it
+    with ftjobs.Client(api_key=KEY, http_client=handed):
+        pass
+    assert handed.is_closed
 
 
 def test_negative_max_retries_is_refused() -> None:

@@ -151,12 +151,13 @@ def test_backoff_uses_the_servers_wait() -> None:
 )
 def test_a_transport_failing_outside_httpx_is_a_connection_error_and_retried(failure: Exception) -> None:
     """A transport that raises below httpx (`ssl.SSLError`, a reset, an EOF) is retried, then the call fails
-    with `APIConnectionError` (the SDK's promise), never the raw exception; a retry that answers succeeds."""
+    with `APIConnectionError` (the SDK's promise), never the raw exception, though it is the error's `__cause__`
+    (as in the SDK); a retry that answers succeeds."""
     recorder = Recorder(failure, repeat_last=True)
     with pytest.raises(ftjobs.APIConnectionError, match=type(failure).__name__) as failed:
         recorder.client().fine_tuning.jobs.retrieve("ftjob-abc123")
     assert len(recorder.requests) == 3
-    assert isinstance(failed.value.__cause__, httpx.TransportError)
+    assert failed.value.__cause__ is failure
     assert Recorder(failure, job_response()).client().fine_tuning.jobs.retrieve("ftjob-abc123").id
 
 

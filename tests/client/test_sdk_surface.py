@@ -329,7 +329,9 @@ def test_the_sdks_client_attributes() -> None:
     assert not client.is_closed()
     client.fine_tuning.jobs.retrieve("ftjob-1")
     client.close()  # the recorder's pool belongs to the caller: closing the client leaves it open
-    assert not client.is_closed()
+    assert client.is_closed()  # as the SDK's: close() ran
+    assert client._http_client is not None
+    assert not client._http_client.is_closed
     owned = ftjobs.OpenAI(api_key=KEY, base_url=BASE)
     owned.fine_tuning  # noqa: B018 -- the pool is made on the first request, not here
     assert not owned.is_closed()

@@ -54,14 +54,14 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
         as an `httpx.TransportError`, so that it is retried and typed like any connection failure.
         """
         try:
-            response = await self._http.send(request, auth=self._settings.auth, follow_redirects=False, stream=True)
+            response = await self._http.send(request, auth=self._auth(request), follow_redirects=False, stream=True)
             for _ in range(MAX_REDIRECTS):
                 next_request = same_origin_redirect(request, response)
                 if next_request is None:
                     break
                 await response.aclose()
                 response = await self._http.send(
-                    next_request, auth=self._settings.auth, follow_redirects=False, stream=True
+                    next_request, auth=self._auth(request), follow_redirects=False, stream=True
                 )
             try:
                 await response.aread()

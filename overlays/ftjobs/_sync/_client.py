@@ -9,7 +9,7 @@ answers are `ftjobs._base_client`'s; sending is `ftjobs._sync._sending`'s.
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any, Self, TypeVar
+from typing import Any, ClassVar, Self, TypeVar
 
 import httpx
 
@@ -85,7 +85,9 @@ class Client(SyncAPIClient):
         return cast_answer(response, cast_to)
 
     def close(self) -> None:
-        """Close the connections (only those of an HTTP client that ftjobs created)."""
+        """Close the connections: those of the HTTP client ftjobs made, or of a `Default…Client` handed to it; an
+        `httpx` client of the caller's own stays open (it may be shared)."""
+        self._closed = True
         if self._owns_http and self._http_client is not None:
             self._http_client.close()
 
@@ -123,7 +125,13 @@ class AzureOpenAI(Client):
 
 
 class DefaultHttpxClient(httpx.Client):
-    """An httpx client with ftjobs' defaults (timeout, pool limits), to configure and pass as `http_client=`."""
+    """An httpx client with ftjobs' defaults (timeout, pool limits), to configure and pass as `http_client=`.
+
+    Made to be handed over (`http_client=DefaultAsyncHttpxClient(proxy=…)`, as the SDK's README shows it): the
+    client it is given to closes it, where a plain `httpx.AsyncClient` of the caller's own stays open.
+    """
+
+    closes_with_client: ClassVar[bool] = True
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("timeout", DEFAULT_TIMEOUT)

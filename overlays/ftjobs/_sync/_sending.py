@@ -56,13 +56,13 @@ class SyncAPIClient(BaseClient[httpx.Client]):
         as an `httpx.TransportError`, so that it is retried and typed like any connection failure.
         """
         try:
-            response = self._http.send(request, auth=self._settings.auth, follow_redirects=False, stream=True)
+            response = self._http.send(request, auth=self._auth(request), follow_redirects=False, stream=True)
             for _ in range(MAX_REDIRECTS):
                 next_request = same_origin_redirect(request, response)
                 if next_request is None:
                     break
                 response.close()
-                response = self._http.send(next_request, auth=self._settings.auth, follow_redirects=False, stream=True)
+                response = self._http.send(next_request, auth=self._auth(request), follow_redirects=False, stream=True)
             try:
                 response.read()
             except httpx.DecodingError as error:

@@ -97,7 +97,7 @@ class FleetReport:
 def _open(client: Client, journal: str | Path | Journal | None) -> Journal | None:
     if journal is None or isinstance(journal, Journal):
         return journal
-    return Journal.open(journal, client.base_url)
+    return Journal.open(journal, client._settings.base_url)
 
 
 def plan(
@@ -178,7 +178,7 @@ def plan_from_journal(
 ) -> Plan:
     """Resume exactly the jobs `journal` records as paused by its runs: each is read, and only those still
     paused are planned; the others are `skipped` with the status they show. Sends no state-changing request."""
-    book = journal if isinstance(journal, Journal) else Journal.open(journal, client.base_url)
+    book = journal if isinstance(journal, Journal) else Journal.open(journal, client._settings.base_url)
     held = book.paused_here()
     before = book.last("resume")
     jobs: dict[str, dict[str, Any]] = {}
