@@ -87,6 +87,7 @@ def job_path(job_id: str, action: str = "") -> str:
     return f"/fine_tuning/jobs/{segment}" + (f"/{action}" if action else "")
 
 
+NO_TIMEOUT = httpx.Timeout(None)
 NO_CREDENTIALS = "ftjobs.no_credentials"  # a request's extension: send it without the client's credentials
 CREDENTIAL_HEADERS = frozenset({"authorization", "api-key"})
 
@@ -223,8 +224,10 @@ class BaseClient(Generic[HttpT]):
         return self._closed or (self._http_client is not None and self._http_client.is_closed)
 
     @property
-    def timeout(self) -> httpx.Timeout:
-        return self._settings.timeout
+    def timeout(self) -> httpx.Timeout | None:
+        """The timeout of every request; `None` when there is none at all (`timeout=None`), as in the SDK."""
+        timeout = self._settings.timeout
+        return None if timeout == NO_TIMEOUT else timeout
 
     @property
     def organization(self) -> str | None:

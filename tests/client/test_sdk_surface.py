@@ -188,7 +188,8 @@ def test_with_options_shares_the_pool_and_leaves_it_to_its_owner() -> None:
     copy = client.with_options(max_retries=0, timeout=9.0, default_headers={"X-Copy": "1"})
     assert copy._http is client._http
     assert (copy.max_retries, client.max_retries) == (0, 2)
-    assert (copy.timeout.read, client.timeout.read) == (9.0, 600.0)
+    assert (copy.timeout, client.timeout) == (httpx.Timeout(9.0), httpx.Timeout(600.0, connect=5.0))
+    assert client.with_options(timeout=None).timeout is None  # no timeout at all, as the SDK says it
     copy.fine_tuning.jobs.retrieve("ftjob-1")
     client.fine_tuning.jobs.retrieve("ftjob-1")
     assert [r.headers.get("x-copy") for r in recorder.requests] == ["1", None]

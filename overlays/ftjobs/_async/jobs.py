@@ -169,7 +169,7 @@ class AsyncJobs:
         waiter = Waiter(fine_tuning_job_id, until, timeout, poll_interval, on_update, on_outage)
         while True:
             try:
-                poll = waiter.poll_options(self._client.timeout)
+                poll = waiter.poll_options(self._client._settings.timeout)
                 response = await self._client._once("GET", job_path(fine_tuning_job_id), options=poll)
             except (APIConnectionError, InternalServerError, RateLimitError) as error:
                 await async_sleep(waiter.unreachable(error))
