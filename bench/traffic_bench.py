@@ -77,15 +77,18 @@ def build_files() -> tuple[Path, Path, Path]:
     return har, logs[0], logs[1]
 
 
-# The peak is read from /proc (VmHWM, this process's own): getrusage's ru_maxrss would carry the parent's over exec.
+# The peak is this process's own (VmHWM from /proc: getrusage's ru_maxrss would carry the parent's over exec) plus
+# that of the child that reads a big file beside it (ftjobs.traffic._beside; reaped, so in RUSAGE_CHILDREN): both
+# run at once, so their sum bounds the memory the check took.
 MEASURE = """
-import sys, time
+import resource, sys, time
 from pathlib import Path
 from ftjobs.traffic import check_traffic
 started = time.perf_counter()
 report = check_traffic([Path(sys.argv[1])], report_dir=Path(sys.argv[2]))
 seconds = time.perf_counter() - started
-peak = next(line.split()[1] for line in open("/proc/self/status") if line.startswith("VmHWM"))
+own = int(next(line.split()[1] for line in open("/proc/self/status") if line.startswith("VmHWM")))
+peak = own + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 print(report.checked, report.exchanges, seconds, peak, report.outcome.name)
 """
 

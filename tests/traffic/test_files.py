@@ -10,7 +10,9 @@ import pytest
 import yaml
 
 from ftjobs.contract import Outcome
+from ftjobs.traffic import _records as records
 from ftjobs.traffic import check_traffic
+from ftjobs.traffic._records import loads
 from tests.conftest import invoke
 from tests.contract.asgi import KEY
 from tests.traffic.conftest import DATA
@@ -144,3 +146,41 @@ def test_azure_dated_routes_get_the_state_rules_only(tmp_path: Path) -> None:
     again = check_traffic([path], report_dir=tmp_path / "again")
     assert again.outcome is Outcome.DOES_NOT_CONFORM
     assert again.broken == {"terminal_stays_terminal"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        b'{"n": 123456789012345678901234567890}',  # past 64 bits
+        b'{"x": NaN}',
+        b'"\\ud800"',  # a lone surrogate
+        '{"a": 1}'.encode("utf-16"),
+        b"[" * 2000 + b"]" * 2000,  # deeper than jiter reads
+        b'{"id": "ftjob-1", "status": "paused"}',
+    ],
+    ids=["big-int", "nan", "surrogate", "utf-16", "deep", "plain"],
+)
+def test_the_fast_reader_reads_as_the_standard_library(text: bytes) -> None:
+    """jiter reads as the standard library does, and what it refuses the standard library reads (or refuses the same
+    way), so that a verdict does not depend on whether jiter is installed."""
+    try:
+        expected: object = json.loads(text)
+    except (ValueError, RecursionError) as error:
+        with pytest.raises(type(error)):
+            loads(text)
+        return
+    got = loads(text)
+    assert json.dumps(got) == json.dumps(expected)
+
+
+def test_the_verdicts_are_the_same_without_jiter(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The committed recording, checked with the standard library's reader in place of jiter: the same outcome
+    and the same properties."""
+    path = DATA / "mitmproxy-reference.har"
+    fast = check_traffic([path], sole_client=True, report_dir=tmp_path / "fast")
+    monkeypatch.setattr(records, "_jiter", None)
+    slow = check_traffic([path], sole_client=True, report_dir=tmp_path / "slow")
+    assert (slow.outcome, slow.checked) == (fast.outcome, fast.checked)
+    assert [(p.name, len(p.findings), p.checked) for p in slow.properties] == [
+        (p.name, len(p.findings), p.checked) for p in fast.properties
+    ]

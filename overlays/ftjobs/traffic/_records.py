@@ -19,7 +19,27 @@ from typing import IO, Any
 
 import httpx
 
+try:  # the fast reader, with the contract extra (`pip install 'ftjobs[contract]'`); the standard library without
+    import jiter as _jiter
+except ImportError:  # pragma: no cover - the dev install has it
+    _jiter = None  # type: ignore[assignment]
+
 SNIFF = 4096  # bytes read to recognise the format
+
+
+def loads(data: bytes | str) -> Any:
+    """JSON, read by jiter when it is installed (as the standard library reads it: big integers, `NaN`, the last
+    of repeated keys); what jiter refuses (a lone surrogate, nesting past its limit, a UTF-16 document) goes to the
+    standard library, so that the verdicts are the same with or without it. Raises `ValueError` (or
+    `RecursionError`) as `json.loads` does."""
+    if _jiter is not None:
+        try:
+            return _jiter.from_json(
+                data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data, allow_inf_nan=True
+            )
+        except ValueError:
+            pass
+    return json.loads(data)
 
 
 class Unreadable(Exception):
@@ -45,8 +65,10 @@ class Recorded:
     def header(self, name: str, *, response: bool = True) -> str | None:
         """A header's value (the first of that name, case-insensitive)."""
         wanted = name.lower()
-        pairs = self.response_headers if response else self.request_headers
-        return next((value for key, value in pairs if key.lower() == wanted), None)
+        for key, value in self.response_headers if response else self.request_headers:
+            if key.lower() == wanted:
+                return value
+        return None
 
     def exchange_parts(self) -> tuple[httpx.Request, httpx.Response | None]:
         """The exchange as httpx objects, for the report's curl line and answer (built only for a finding)."""
@@ -91,7 +113,7 @@ def _is_ndjson(head: bytes) -> bool:
 
 def _load_json(path: Path, file: IO[bytes]) -> Any:
     try:
-        return json.load(file)
+        return loads(file.read())
     except UnicodeDecodeError:
         raise Unreadable(f"{path}: not UTF-8 text") from None
     except RecursionError:
@@ -162,10 +184,10 @@ def _har_text(text: Any, encoding: Any) -> bytes:
 def _pairs(headers: Any) -> list[tuple[str, str]]:
     if not isinstance(headers, list):
         return []
-    try:  # as HAR writers write them: strings
-        pairs = [(h["name"], h["value"]) for h in headers]
-        if all(type(name) is str and type(value) is str for name, value in pairs):
-            return pairs
+    try:  # as HAR writers write them: strings (`str.join` refuses anything else, in C: this runs for every header)
+        names, values = [h["name"] for h in headers], [h["value"] for h in headers]
+        "".join(names), "".join(values)
+        return list(zip(names, values, strict=True))
     except (KeyError, TypeError):
         pass
     return [(str(h["name"]), str(h.get("value", ""))) for h in headers if isinstance(h, dict) and "name" in h]
@@ -259,7 +281,7 @@ def _ndjson(path: Path, file: IO[bytes]) -> Iterator[Recorded]:
             continue
         place = f"line {number}"
         try:
-            entry = json.loads(line)
+            entry = loads(line)
             yield from_log_entry(place, entry)
         except (ValueError, RecursionError):
             raise Unreadable(f"{path}: {place} is not a whole JSON object (truncated?)") from None

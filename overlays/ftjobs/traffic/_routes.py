@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -47,8 +47,10 @@ class Call:
         return TRANSITIONS.get(self.operation)
 
 
+@lru_cache(maxsize=8192)  # recorded traffic asks for the same URLs again and again (polls, pages)
 def match(method: str, url: str, base_path: str | None = None, base_origin: str | None = None) -> Call | None:
-    """The operation `method url` calls, or None when it is not a fine-tuning operation (under `base_path`)."""
+    """The operation `method url` calls, or None when it is not a fine-tuning operation (under `base_path`).
+    The answer is shared between calls with the same arguments: its `query` is not to be changed."""
     parts = urlsplit(url)
     if base_origin is not None and f"{parts.scheme}://{parts.netloc}".lower() != base_origin:
         return None
@@ -82,6 +84,7 @@ def answer_validator(template: str, method: str, status: int) -> jsonschema_rs.V
     return None if schema is None else compile_schema(schema)
 
 
+@cache
 def documented(template: str, method: str, status: int) -> bool:
     responses = operation(template, method)["responses"]
     return str(status) in responses or f"{status // 100}XX" in responses or "default" in responses

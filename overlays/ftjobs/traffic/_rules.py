@@ -11,7 +11,6 @@ compared, so concurrent requests give no verdict.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,7 +18,7 @@ from typing import Any
 
 from ftjobs._statuses import REACHED, TERMINAL
 from ftjobs.contract._common import Exchange, PropertyResult
-from ftjobs.traffic._records import Recorded
+from ftjobs.traffic._records import Recorded, loads
 from ftjobs.traffic._routes import (
     PAGES,
     Call,
@@ -424,7 +423,7 @@ def _about_the_job(call: Call, record: Recorded) -> bool:
 
 def _json(content: bytes) -> Any:
     try:
-        return json.loads(content)
+        return loads(content)
     except (ValueError, RecursionError):
         return _NOT_JSON
 
