@@ -6,10 +6,13 @@ import json
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from ftjobs import Client, fleet
 from ftjobs.fleet._journal import Journal, JournalError
+from ftjobs.fleet._plan import _every_job
+from tests.client.conftest import Recorder, error_response, example
 from tests.fleet.server import KEY, FleetServer, job, mixed_jobs, running
 
 SERVER = "http://127.0.0.1:1/v1"
@@ -154,3 +157,18 @@ def test_journal_writes_only_what_it_can_read_back(tmp_path: Path) -> None:
     journal.write("pause", "a", "sending")
     journal.close()
     assert [line["result"] for line in Journal.open(tmp_path / "j.jsonl", SERVER).lines] == ["sending"]
+
+
+def test_a_metadata_selection_is_sent_as_the_list_filter_and_dropped_where_refused() -> None:
+    """The listing asks the server for `metadata[team]=ads` only; a server that refuses the filter (400) is
+    listed again without it, and the selection still judges every job it lists."""
+    page = {"object": "list", "data": [example("JobQueued")], "has_more": False}
+    filtered = Recorder(httpx.Response(200, json=page))
+    assert len(list(_every_job(filtered.client(max_retries=0), {"team": "ads"}))) == 1
+    assert filtered.requests[0].url.params["metadata[team]"] == "ads"
+
+    refusing = Recorder(error_response(400, "Unknown parameter: metadata[team]"), httpx.Response(200, json=page))
+    assert len(list(_every_job(refusing.client(max_retries=0), {"team": "ads"}))) == 1
+    first, second = refusing.requests
+    assert "metadata[team]" in first.url.params
+    assert not any(name.startswith("metadata") for name in second.url.params)

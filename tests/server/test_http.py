@@ -351,3 +351,32 @@ def test_concurrent_transitions_keep_one_story() -> None:
     }
     for before, after in itertools.pairwise(told[2:]):
         assert after in legal_next[before], (before, after)
+
+
+def test_list_filters_by_metadata_as_openai_documents_it(http: TestClient) -> None:
+    """`metadata[k]=v` keeps the jobs holding every pair (an empty value included), `metadata=null` those
+    without metadata; a cursor goes on from its job though the filter leaves it out; the two forms together, or
+    `metadata=` anything but null, are a 400 in the envelope."""
+    search = create(http, metadata={"team": "search", "run": "a"})["id"]
+    ranking = create(http, metadata={"team": "ranking", "run": ""})["id"]
+    bare = create(http)["id"]
+    search_b = create(http, metadata={"team": "search", "run": "b"})["id"]
+
+    def ids(query: str) -> list[str]:
+        response = http.get(f"/fine_tuning/jobs?{query}")
+        assert response.status_code == 200, response.text
+        assert response_errors("listPaginatedFineTuningJobs", response) == []
+        return [job["id"] for job in response.json()["data"]]
+
+    assert ids("metadata[team]=search") == [search_b, search]
+    assert ids("metadata[team]=search&metadata[run]=a") == [search]
+    assert ids("metadata[run]=") == [ranking]
+    assert ids("metadata=null") == [bare]
+    assert ids("") == [search_b, bare, ranking, search]
+    assert ids(f"metadata[team]=search&after={bare}") == [search]  # `bare` is not kept, yet a cursor
+    page = http.get("/fine_tuning/jobs?metadata[team]=search&limit=1").json()
+    assert (page["has_more"], [job["id"] for job in page["data"]]) == (True, [search_b])
+    for query in ("metadata=null&metadata[team]=search", "metadata=everything"):
+        refused = http.get(f"/fine_tuning/jobs?{query}")
+        assert refused.status_code == 400
+        assert refused.json()["error"]["param"] == "metadata"

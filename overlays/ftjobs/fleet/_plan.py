@@ -5,13 +5,19 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
-from ftjobs._exceptions import APIStatusError, FtjobsError, RateLimitError
+from ftjobs._exceptions import (
+    APIStatusError,
+    BadRequestError,
+    FtjobsError,
+    RateLimitError,
+    UnprocessableEntityError,
+)
 from ftjobs._retry import retry_after
 from ftjobs._statuses import REACHED
 from ftjobs.fleet._journal import Journal
@@ -119,7 +125,7 @@ def plan(
     jobs: dict[str, dict[str, Any]] = {}
     outcomes: list[Outcome] = []
     seen: set[str] = set()
-    for job in _every_job(client):
+    for job in _every_job(client, chosen.metadata):
         raw = _summary(job)
         job_id, status = raw.get("id"), raw.get("status")
         if not isinstance(job_id, str) or job_id in seen:
@@ -136,9 +142,19 @@ def plan(
     return Plan(action, chosen, jobs, outcomes, len(seen), book)
 
 
-def _every_job(client: Client) -> Iterator[FineTuningJob]:
-    """Every job the server lists, page by page; each page asked again while it answers 429."""
-    page = _patiently(lambda: client.fine_tuning.jobs.list(limit=PAGE_SIZE))
+def _every_job(client: Client, metadata: Mapping[str, str]) -> Iterator[FineTuningJob]:
+    """Every job the server lists, page by page; each page asked again while it answers 429.
+
+    A metadata selection is sent as OpenAI's list filter (`metadata[k]=v`), so that a big account lists only
+    the jobs it may select; the selection still checks every listed job itself (a server may ignore the filter),
+    and a server that refuses the filter (400, 422) is listed without it."""
+    if metadata:
+        try:
+            page = _patiently(lambda: client.fine_tuning.jobs.list(limit=PAGE_SIZE, metadata=dict(metadata)))
+        except (BadRequestError, UnprocessableEntityError):
+            page = _patiently(lambda: client.fine_tuning.jobs.list(limit=PAGE_SIZE))
+    else:
+        page = _patiently(lambda: client.fine_tuning.jobs.list(limit=PAGE_SIZE))
     yield from page.data
     while page.has_next_page():
         page = _patiently(page.get_next_page)

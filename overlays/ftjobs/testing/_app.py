@@ -29,7 +29,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ftjobs._azure import NO_PAUSE_VERSIONS
 from ftjobs._config import DATED_VERSION
 from ftjobs._spec import load_spec, schema_validator
-from ftjobs.testing._store import JobNotFound, JobStore, TransitionForbidden
+from ftjobs.testing._store import NULL_METADATA, JobNotFound, JobStore, MetadataFilter, TransitionForbidden
 
 MAX_BODY_BYTES = 1 << 20
 # A job operation's path as sent (undecoded), so that an id containing an encoded `/` is still one id.
@@ -205,7 +205,7 @@ class _ReferenceApi:
 
     async def list_jobs(self, request: Request) -> Response:
         after, limit = _page_params(request, default_limit=20)
-        data, more = self.jobs.list_jobs(after=after, limit=limit)
+        data, more = self.jobs.list_jobs(after=after, limit=limit, metadata=_metadata_filter(request))
         return JSONResponse({"object": "list", "data": data, "has_more": more})
 
     async def retrieve(self, request: Request) -> Response:
@@ -273,6 +273,27 @@ async def _json_body(request: Request) -> Any:
 
 def _reject_constant(name: str) -> None:
     raise ValueError(f"{name} is not JSON")
+
+
+METADATA_KEY = re.compile(r"^metadata\[(?P<key>.+)\]$")
+
+
+def _metadata_filter(request: Request) -> MetadataFilter:
+    """OpenAI's list filter: `metadata[k]=v` pairs (every one must match; `metadata[k]=` an empty value), or
+    `metadata=null` for the jobs without metadata; the two forms together, or `metadata=` anything else, is a 400."""
+    pairs: dict[str, str] = {}
+    for name, value in request.query_params.multi_items():
+        found = METADATA_KEY.match(name)
+        if found is not None:
+            pairs[found.group("key")] = value
+    plain = request.query_params.getlist("metadata")
+    if plain and plain != [NULL_METADATA]:
+        raise ApiError(400, "metadata takes metadata[key]=value pairs, or metadata=null.", param="metadata")
+    if plain and pairs:
+        raise ApiError(400, "Filter with metadata[key]=value pairs or with metadata=null, not both.", param="metadata")
+    if plain:
+        return NULL_METADATA
+    return pairs or None
 
 
 def _page_params(request: Request, *, default_limit: int) -> tuple[str | None, int]:

@@ -16,7 +16,7 @@ import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from ftjobs._parse import integral
 from ftjobs._statuses import TERMINAL
@@ -202,12 +202,21 @@ class JobStore:
             self._finish(record, "failed", now, error={"code": code, "message": message, "param": None})
             return copy.deepcopy(record.job)
 
-    def list_jobs(self, *, after: str | None = None, limit: int = 20) -> tuple[list[dict[str, Any]], bool]:
-        """A page of jobs, newest first, after the job `after` (an unknown cursor gives an empty page)."""
+    def list_jobs(
+        self, *, after: str | None = None, limit: int = 20, metadata: MetadataFilter = None
+    ) -> tuple[list[dict[str, Any]], bool]:
+        """A page of jobs, newest first, after the job `after` (an unknown cursor gives an empty page).
+
+        `metadata`, as OpenAI documents the filter: a dict keeps the jobs whose metadata holds every pair of it
+        (an empty dict keeps all), `NULL_METADATA` those whose metadata is null or absent; the cursor is a
+        position in the whole list, so a page after a job the filter leaves out goes on from there."""
         with self._lock:
             newest_first = list(reversed(self._order))
-            page, more = _page(newest_first, after, limit)
-            return [copy.deepcopy(self._current(job_id).job) for job_id in page], more
+            if after is not None and after not in newest_first:
+                return [], False
+            start = newest_first.index(after) + 1 if after is not None else 0
+            kept = [job_id for job_id in newest_first[start:] if _kept(self._records[job_id].job, metadata)]
+            return [copy.deepcopy(self._current(job_id).job) for job_id in kept[:limit]], len(kept) > limit
 
     def list_events(
         self, job_id: str, *, after: str | None = None, limit: int = 20
@@ -385,6 +394,19 @@ def _epochs(job: Mapping[str, Any]) -> int:
     hyperparameters = job.get("hyperparameters") or {}
     n_epochs = hyperparameters.get("n_epochs")
     return int(n_epochs) if isinstance(n_epochs, int | float) else int(AUTO_RESOLVED["n_epochs"])
+
+
+NULL_METADATA: Final = "null"  # `metadata=null`: the jobs with no metadata
+MetadataFilter = dict[str, str] | Literal["null"] | None
+
+
+def _kept(job: dict[str, Any], metadata: MetadataFilter) -> bool:
+    if metadata is None:
+        return True
+    held = job.get("metadata")
+    if metadata == NULL_METADATA:
+        return held is None
+    return isinstance(held, dict) and all(held.get(key) == value for key, value in metadata.items())
 
 
 def _page(ids: list[str], after: str | None, limit: int) -> tuple[list[str], bool]:
