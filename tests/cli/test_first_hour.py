@@ -5,6 +5,7 @@ say what to do, and the Makefile's first run that installs only what `make contr
 from __future__ import annotations
 
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -69,12 +70,15 @@ def test_ctrl_c_after_create_names_the_job_that_was_created() -> None:
             [*command, "--until", "running", "--poll-interval", "0.1"],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
         ) as process:  # fmt: skip
-            deadline = time.monotonic() + 60
-            while not len(server.store) and time.monotonic() < deadline:
-                time.sleep(0.02)
-            time.sleep(0.3)  # the wait has begun
+            assert process.stderr is not None
+            seen, deadline = "", time.monotonic() + 60
+            while "waiting for" not in seen and time.monotonic() < deadline:  # the answer came: the wait begins
+                if select.select([process.stderr], [], [], 0.5)[0]:
+                    seen += process.stderr.readline()
+            time.sleep(0.2)
             process.send_signal(signal.SIGINT)
-            out, err = process.communicate(timeout=30)
+            out, rest = process.communicate(timeout=30)
+            err = seen + rest
         (job,) = server.store.list_jobs(limit=10)[0]
     assert process.returncode == 130
     assert f"created {job['id']}; waiting for running" in err
