@@ -84,10 +84,6 @@ LEFT_OUT: list[tuple[str, str]] = [
         (f"{_CLIENT}::{name}*", PRIVATE + " (counts open connections in the SDK's own pool, _client._transport._pool)")
         for name in ("test_retrying_timeout_errors_doesnt_leak", "test_retrying_status_errors_doesnt_leak")
     ),
-    (
-        "tests/test_client.py::test_unmapped_transport_errors*",
-        PRIVATE + " (patches BaseClient._calculate_retry_timeout)",
-    ),
     *(
         (f"{_CLIENT}::{name}*", UPLOADS)
         for name in ("test_multipart_*", "test_binary_content_*", "test_raw_response_for_binary")
