@@ -311,6 +311,7 @@ class BaseClient(Generic[HttpT]):
             query.update((key, value) for key, value in params.items() if value is not None)
         headers = config.headers
         timeout = config.timeout
+        no_credentials = False
         if options is not NO_OPTIONS:
             query.update(options.query or {})
             if options.body:
@@ -322,6 +323,7 @@ class BaseClient(Generic[HttpT]):
                         merged[name] = value
                     else:  # Omit() drops it; a credential header dropped sends no credentials at all
                         merged.pop(name, None)
+                        no_credentials = no_credentials or name.lower() in CREDENTIAL_HEADERS
                 headers = merged
             if not isinstance(options.timeout, NotGiven):
                 timeout = timeout_of(options.timeout)
@@ -329,8 +331,7 @@ class BaseClient(Generic[HttpT]):
         request = http.build_request(method, url, params=query or None, json=body, headers=headers, timeout=timeout)
         if not options.follow_redirects:
             request.extensions[NO_REDIRECTS] = True
-        dropped = {name.lower() for name, value in (options.headers or {}).items() if not isinstance(value, str)}
-        if CREDENTIAL_HEADERS & dropped:
+        if no_credentials:
             request.extensions[NO_CREDENTIALS] = True
         return request
 

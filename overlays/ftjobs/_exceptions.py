@@ -75,8 +75,8 @@ class APIStatusError(APIError):
 
     response: httpx.Response
     status_code: int
-    # The message is ftjobs' description of an answer that held none (`HTTP 502 Bad Gateway`), not the server's.
-    _described: bool = False
+    # The message says nothing the answer said (`HTTP 500 Internal Server Error`: no message, no HTML title).
+    _says_nothing: bool = False
 
     def __init__(self, message: str, *, response: httpx.Response, body: object | None) -> None:
         super().__init__(message, response.request, body=body)
@@ -94,7 +94,7 @@ class APIStatusError(APIError):
         """As the SDK's: `Error code: 400 - <the server's message>`; only the code when the answer held no
         message (an HTML page's title aside, the body stays in `.body`, out of every log line)."""
         where = f", request id {self.request_id}" if self.request_id else ""
-        if self._described and ":" not in self.message:
+        if self._says_nothing:
             return f"Error code: {self.status_code}{where}"
         return f"Error code: {self.status_code} - {self.message}{where}"
 
@@ -211,16 +211,17 @@ def status_error(response: httpx.Response) -> APIStatusError:
         message = _text(envelope.get("message"))
     else:
         message = envelope if isinstance(envelope, str) and envelope else None
-    described = message is None
+    says_nothing = False
     if message is None:
         reason = response.reason_phrase or "unknown status"
         title = _title(body if isinstance(body, str) else _decoded(response)) if body is not None else ""
         message = f"HTTP {response.status_code} {reason}" + (f": {title}" if title else "")
+        says_nothing = not title
     kind = STATUS_ERRORS.get(response.status_code)
     if kind is None:
         kind = InternalServerError if response.status_code >= 500 else APIStatusError
     error = kind(message, response=response, body=body)
-    error._described = described
+    error._says_nothing = says_nothing
     return error
 
 

@@ -18,7 +18,7 @@ import os
 import re
 import threading
 import time
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -34,7 +34,6 @@ _chosen: Path | None = None  # set by record_exchanges(); the environment is rea
 
 
 @cache
-@lru_cache(maxsize=4096)  # the same few header names on every exchange (the traffic check asks per header)
 def is_secret(name: str) -> bool:
     """A header or query parameter whose value is a credential."""
     return name.lower() in SECRET_HEADERS or SECRET_WORDS.search(name) is not None

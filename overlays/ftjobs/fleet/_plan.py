@@ -3,6 +3,7 @@ settled; the outcome of each job and the report of a run."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
@@ -148,12 +149,11 @@ def _every_job(client: Client, metadata: Mapping[str, str]) -> Iterator[FineTuni
     A metadata selection is sent as OpenAI's list filter (`metadata[k]=v`), so that a big account lists only
     the jobs it may select; the selection still checks every listed job itself (a server may ignore the filter),
     and a server that refuses the filter (400, 422) is listed without it."""
+    page = None
     if metadata:
-        try:
+        with contextlib.suppress(BadRequestError, UnprocessableEntityError):  # then listed without the filter
             page = _patiently(lambda: client.fine_tuning.jobs.list(limit=PAGE_SIZE, metadata=dict(metadata)))
-        except (BadRequestError, UnprocessableEntityError):
-            page = _patiently(lambda: client.fine_tuning.jobs.list(limit=PAGE_SIZE))
-    else:
+    if page is None:
         page = _patiently(lambda: client.fine_tuning.jobs.list(limit=PAGE_SIZE))
     yield from page.data
     while page.has_next_page():
