@@ -5,7 +5,9 @@ The output depends only on the pinned generator, `openapi/generator.yaml` and th
 the tree is deleted and written anew (the generator's `--overwrite` would keep stale files
 outside `models/` and `api/`), then every module gets a DO NOT EDIT header, `py.typed` and a stamp,
 and the package gets `openapi.json`: the fragment it was generated from, for code that validates
-against the contract at run time (the reference server, the contract suite) after a plain install.
+against the contract at run time (the reference server, the contract suite) after a plain install, and
+`azure_dated.json`: the dated dialect's fragment (`openapi/azure_dated.yaml`), from which nothing is generated
+but which the same code judges Azure's dated routes by.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi" / "fine_tuning_jobs.yaml"
+DATED_SPEC = ROOT / "openapi" / "azure_dated.yaml"
 CONFIG = ROOT / "openapi" / "generator.yaml"
 PACKAGE = "ftjobs_api"
 OUTPUT = ROOT / "generated"
@@ -84,12 +87,16 @@ def generate(into: Path) -> None:
     (package_dir / "py.typed").write_text("")
     fragment = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
     (package_dir / "openapi.json").write_text(json.dumps(fragment, indent=1) + "\n", encoding="utf-8")
+    dated = yaml.safe_load(DATED_SPEC.read_text(encoding="utf-8"))
+    (package_dir / "azure_dated.json").write_text(json.dumps(dated, indent=1) + "\n", encoding="utf-8")
     (into / "README.md").write_text(README, encoding="utf-8")
     stamp = {
         "generator": "openapi-python-client",
         "generator_version": generator_version,
         "spec": "openapi/fine_tuning_jobs.yaml",
         "spec_sha256": sha256(SPEC),
+        "dated_spec": "openapi/azure_dated.yaml",
+        "dated_spec_sha256": sha256(DATED_SPEC),
         "config": "openapi/generator.yaml",
         "config_sha256": sha256(CONFIG),
     }

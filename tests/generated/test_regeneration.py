@@ -62,11 +62,12 @@ def test_check_notices_every_kind_of_drift(fresh: Path, tmp_path: Path) -> None:
 
 
 def test_stamp_names_generator_and_inputs(fresh: Path) -> None:
-    """The stamp records the generator version and the hashes of the fragment and the configuration."""
+    """The stamp records the generator version and the hashes of both fragments and of the configuration."""
     stamp = json.loads((fresh / "STAMP.json").read_text())
     assert stamp["generator_version"] == "0.29.1"
     assert stamp["spec_sha256"] == generate.sha256(ROOT / "openapi" / "fine_tuning_jobs.yaml")
     assert stamp["config_sha256"] == generate.sha256(ROOT / "openapi" / "generator.yaml")
+    assert stamp["dated_spec_sha256"] == generate.sha256(ROOT / "openapi" / "azure_dated.yaml")
 
 
 def test_every_module_says_do_not_edit(fresh: Path) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 
 import yaml
 
+from ftjobs._spec import DATED, load_spec
 from tests.conftest import ROOT
 
 UPSTREAM = ROOT / "openapi" / "upstream"
@@ -26,8 +27,9 @@ BOUNDS = (
 SOURCES = {
     "openai": ("openai-openapi_schemas_fine_tuning.yaml", "openai-openapi_schemas_error_metadata_lists_create.yaml"),
     "azure-v1": ("azure-v1-v1-generated_schemas_fine_tuning.yaml",),
+    "azure-dated": ("azure-dated-2025-04-01-preview_fine_tuning.yaml",),  # Swagger 2.0: `definitions`
 }
-# source, its schema → the fragment's schema that states the same object
+# source, its schema → the fragment's schema that states the same object (the dated source: the dated fragment's)
 PAIRS = [
     ("openai", "FineTuningJob", "FineTuningJob"),
     ("openai", "FineTuningJobEvent", "FineTuningJobEvent"),
@@ -39,7 +41,13 @@ PAIRS = [
     ("azure-v1", "OpenAI.FineTuningJobEvent", "FineTuningJobEvent"),
     ("azure-v1", "OpenAI.FineTuningJobCheckpoint", "FineTuningJobCheckpoint"),
     ("azure-v1", "OpenAI.FineTuningIntegration", "FineTuningJobIntegration"),
+    ("azure-dated", "FineTuningJob", "FineTuningJob"),
+    ("azure-dated", "FineTuningJobEvent", "FineTuningJobEvent"),
+    ("azure-dated", "FineTuningJobCheckpoint", "FineTuningJobCheckpoint"),
+    ("azure-dated", "FineTuningJobCreation", "CreateFineTuningJobRequest"),
+    ("azure-dated", "Error", "Error"),
 ]
+DATED_SOURCES = frozenset({"azure-dated"})
 
 
 def load(source: str) -> dict[str, Any]:
@@ -47,8 +55,8 @@ def load(source: str) -> dict[str, Any]:
     schemas: dict[str, Any] = {}
     for name in SOURCES[source]:
         loaded = yaml.safe_load((UPSTREAM / name).read_text(encoding="utf-8"))
-        schemas.update(loaded["components"]["schemas"])
-    return {"components": {"schemas": schemas}}
+        schemas.update(loaded["definitions"] if "definitions" in loaded else loaded["components"]["schemas"])
+    return {"components": {"schemas": schemas}}  # `#/definitions/X` resolves by its last part, as `#/components/…`
 
 
 def _resolve(document: Mapping[str, Any], schema: Any) -> Any:
@@ -110,14 +118,19 @@ def _bounds(schema: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def differences(
-    fragment: Mapping[str, Any], upstream: Mapping[str, Mapping[str, Any]] | None = None
+    fragment: Mapping[str, Any],
+    upstream: Mapping[str, Mapping[str, Any]] | None = None,
+    dated: Mapping[str, Any] | None = None,
 ) -> set[tuple[str, str, str]]:
     """(source, upstream schema, "±kind field value"): `-` upstream has it and the fragment not, `+` the reverse.
-    `upstream`: the sources' documents, if not the excerpts as stored."""
+    `upstream`: the sources' documents, if not the excerpts as stored; `dated`: the dated dialect's fragment that
+    Azure's dated spec is held against, if not the one shipped."""
     documents = upstream or {source: load(source) for source in SOURCES}
+    dated_fragment = dated if dated is not None else load_spec(DATED)
     found: set[tuple[str, str, str]] = set()
     for source, theirs, ours in PAIRS:
-        there, here = facts(documents[source], theirs), facts(fragment, ours)
+        ours_in = dated_fragment if source in DATED_SOURCES else fragment
+        there, here = facts(documents[source], theirs), facts(ours_in, ours)
         found |= {(source, theirs, _said("-", fact)) for fact in there - here}
         found |= {(source, theirs, _said("+", fact)) for fact in here - there}
     return found
