@@ -1,4 +1,9 @@
-"""What Azure OpenAI asks of a client beyond OpenAI's API: the dated versions without pause, and `trainingType`.
+"""What Azure OpenAI asks of a client beyond OpenAI's API: the dated dialect, the dated versions without pause,
+and `trainingType`.
+
+- Azure's dated routes (`{endpoint}/openai/fine_tuning/…?api-version=2025-04-01-preview`) answer in their own
+  dialect (`openapi/azure_dated.yaml`: `pending`, `resuming`, event level `warning`, `organisation_id`, fewer
+  required fields): answers there are judged by that fragment, so that a dated answer reads without deviations.
 
 - Azure's dated GA version 2024-10-21 has no pause or resume route (its spec lists none; 2025-04-01-preview
   and the v1 API have both): a pause or resume configured for it is refused before anything is sent, saying
@@ -13,8 +18,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ftjobs._config import Settings
+from ftjobs._config import DATED_VERSION, Settings
 from ftjobs._exceptions import FtjobsError
+from ftjobs._spec import DATED, V1, Dialect
 
 # Dated versions whose specs have no pause or resume route.
 NO_PAUSE_VERSIONS = frozenset({"2024-10-21"})
@@ -32,6 +38,13 @@ class UnsupportedByVersionError(FtjobsError):
 def is_azure(settings: Settings) -> bool:
     """Whether the client talks to Azure's routes (`…/openai/v1` or the dated `…/openai`)."""
     return settings.base_url.endswith(("/openai", "/openai/v1"))
+
+
+def dialect_of(settings: Settings) -> Dialect:
+    """The dialect the configured routes answer in: Azure's dated one under `…/openai` with a dated version."""
+    version = settings.query.get("api-version")
+    dated = settings.base_url.endswith("/openai") and isinstance(version, str) and DATED_VERSION.fullmatch(version)
+    return DATED if dated else V1
 
 
 def check_route(settings: Settings, action: str) -> None:

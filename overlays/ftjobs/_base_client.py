@@ -19,6 +19,7 @@ from urllib.parse import quote
 import httpx
 
 from ftjobs._auth import KeyAuth, TokenProvider
+from ftjobs._azure import dialect_of
 from ftjobs._config import (
     DEFAULT_LIMITS,
     DEFAULT_MAX_RETRIES,
@@ -44,6 +45,7 @@ from ftjobs._exchange import NO_REDIRECTS
 from ftjobs._parse import DeviationError, deviations, parse
 from ftjobs._recovery import UNDECODABLE, Answer
 from ftjobs._response import NO_OPTIONS, Options, respond
+from ftjobs._spec import Dialect
 
 if TYPE_CHECKING:
     # The models load on the first answer, not on import: `import ftjobs` + a client stays light.
@@ -198,6 +200,11 @@ class BaseClient(Generic[HttpT]):
     @property
     def strict(self) -> bool:
         return self._settings.strict
+
+    @property
+    def _dialect(self) -> Dialect:
+        """Which fragment judges the answers: Azure's dated one on the dated routes, else v1's."""
+        return dialect_of(self._settings)
 
     @property
     def max_retries(self) -> int:
@@ -393,7 +400,9 @@ class BaseClient(Generic[HttpT]):
 
     def _read(self, response: httpx.Response, model: type[ModelT], body: Any, where: str) -> ModelT:
         try:
-            result = parse(model, model.__name__, body, strict=self._settings.strict, where=where)
+            result = parse(
+                model, model.__name__, body, strict=self._settings.strict, where=where, dialect=self._dialect
+            )
             from ftjobs._models import dress  # loaded with the models, on the first answer
 
             dress(result)  # the objects it holds read, dump and print as the SDK's too

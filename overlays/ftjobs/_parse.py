@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any, Protocol, Self, TypeVar
 
-from ftjobs._spec import compile_schema, load_spec, resolve, schema_validator
+from ftjobs._spec import V1, Dialect, compile_schema, has_schema, load_spec, resolve, schema_validator
 
 if TYPE_CHECKING:
     import jsonschema_rs
@@ -76,8 +76,12 @@ def _remember(model: object, found: tuple[Deviation, ...]) -> None:
     weakref.finalize(model, _DEVIATIONS.pop, key, None)
 
 
-def parse(model: type[M], schema_name: str, body: Any, *, strict: bool, where: str = "") -> M:
+def parse(model: type[M], schema_name: str, body: Any, *, strict: bool, where: str = "", dialect: Dialect = V1) -> M:
     """Read `body` into `model` (whose fragment schema is `schema_name`), tolerating deviations unless strict.
+
+    The model is always the one generated from the v1 fragment; `dialect` says which fragment judges the body.
+    A dated answer (`pending`, `warning`, `organisation_id`, fields the dated routes leave out) is read the
+    tolerant way, and deviates only where the dated fragment says it does.
 
     Raises `DeviationError` when strict and the body deviates, or when the body is not an object at all.
     """
@@ -89,10 +93,24 @@ def parse(model: type[M], schema_name: str, body: Any, *, strict: bool, where: s
         return model.from_dict(body)
     root = {"$ref": f"#/components/schemas/{schema_name}"}
     result, found = _read(model, root, validator, body, where)
-    if strict:
+    if dialect != V1 and has_schema(schema_name, dialect):
+        found = _verdict(schema_validator(schema_name, dialect), body, where)
+    if strict and found:
         raise DeviationError(tuple(found))
     _remember(result, tuple(found))
     return result
+
+
+def _verdict(validator: jsonschema_rs.Validator, body: Any, where: str) -> list[Deviation]:
+    """Where `body` departs from the validator's schema, as deviations (a missing field named by its path)."""
+    found = []
+    for error in sorted(validator.iter_errors(body), key=lambda e: len(e.instance_path)):
+        if type(error.kind).__name__ == "Required":
+            path = [*error.instance_path, str(getattr(error.kind, "property", ""))]
+            found.append(Deviation(_pointer(where, path), "required field is missing"))
+        else:
+            found.append(_deviation(where, error))
+    return found
 
 
 def _read(
