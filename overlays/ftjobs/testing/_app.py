@@ -2,8 +2,10 @@
 
 Served under `/v1` (OpenAI-style base URL), `/openai/v1` (Azure's v1 API: `api-version` optional, `v1` or
 `preview`) and `/openai` (Azure's dated data plane: `api-version` required and dated, `2024-10-21`, as Azure
-requires it there; what the SDK's `AzureOpenAI(azure_endpoint=…, api_version=…)` talks to). Every answer, errors
-included, is JSON; every error is the fragment's envelope. Requests are checked against the fragment
+requires it there; what the SDK's `AzureOpenAI(azure_endpoint=…, api_version=…)` talks to). The dated routes
+answer in the dated dialect (`openapi/azure_dated.yaml`, see `_dated`): 201 and `Location` on create, `pending`,
+Azure's error envelope; the GA version 2024-10-21 has no pause or resume route there. Every answer, errors
+included, is JSON; every error is its dialect's envelope. Requests are checked against the fragment
 before they reach the `JobStore`: credentials, then parameters, then the body. Bad input gets a 4xx
 envelope, never a 500.
 """
@@ -28,7 +30,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ftjobs._azure import NO_PAUSE_VERSIONS
 from ftjobs._config import DATED_VERSION
-from ftjobs._spec import load_spec, schema_validator
+from ftjobs._spec import DATED, load_spec, schema_validator
+from ftjobs.testing import _dated
 from ftjobs.testing._store import NULL_METADATA, JobNotFound, JobStore, MetadataFilter, TransitionForbidden
 
 MAX_BODY_BYTES = 1 << 20
@@ -41,6 +44,7 @@ API_VERSIONS = frozenset({"v1", "preview"})
 AZURE_CREATE_FIELDS = frozenset({"trainingType"})  # Azure's samples send it; without it Azure refuses a create
 # Azure's dated routes, which require a dated API version (`ftjobs._config.DATED_VERSION`, as the client tells them).
 DATED_ROUTES = "/openai/fine_tuning/"
+DATED_SUFFIX_LENGTH = 40  # "up to 40 characters", the dated spec's description of `suffix`
 
 Handler = Callable[[Request], Awaitable[Response]]
 
@@ -63,8 +67,13 @@ class ApiError(Exception):
         self.body = {"error": {"message": message, "type": kind, "param": param, "code": code}}
         self.headers = headers
 
-    def response(self) -> JSONResponse:
-        return JSONResponse(self.body, status_code=self.status, headers=self.headers)
+    def response(self, *, dated: bool = False) -> JSONResponse:
+        """The answer; on the dated routes in Azure's dated envelope."""
+        body = self.body
+        if dated:
+            error = self.body["error"]
+            body = _dated.error(self.status, str(error["message"]), error["code"], error["param"])
+        return JSONResponse(body, status_code=self.status, headers=self.headers)
 
 
 def create_app(store: JobStore | None = None, *, api_keys: Iterable[str] = ("sk-ftjobs-test",)) -> Starlette:
@@ -90,6 +99,9 @@ class _ReferenceApi:
         schemas = load_spec()["components"]["schemas"]
         self.validate_create = schema_validator("CreateFineTuningJobRequest")
         self.create_fields = frozenset(schemas["CreateFineTuningJobRequest"]["properties"])
+        self.validate_dated_create = schema_validator("CreateFineTuningJobRequest", DATED)
+        dated_request = load_spec(DATED)["components"]["schemas"]["CreateFineTuningJobRequest"]
+        self.dated_create_fields = frozenset(dated_request["properties"])
         # A job shows at most this many integrations (the request itself is not capped: deviation 28).
         self.max_integrations = next(
             int(branch["maxItems"])
@@ -145,8 +157,7 @@ class _ReferenceApi:
                     param="api-version",
                 )
             if version in NO_PAUSE_VERSIONS and request.url.path.endswith(("/pause", "/resume")):
-                # The version has no such route (its spec lists none): the answer of a route that does not exist.
-                raise ApiError(404, "Resource not found", code="404")
+                raise _route_missing()
         elif version is not None and version not in API_VERSIONS:
             raise ApiError(400, "api-version must be 'v1' or 'preview'.", param="api-version")
 
@@ -154,16 +165,18 @@ class _ReferenceApi:
         """Wrap a handler: credentials, `api-version`, and the store's refusals as envelopes."""
 
         async def wrapped(request: Request) -> Response:
+            dated = _is_dated(request)
             try:
                 self.authenticate(request)
                 self.check_version(request)
                 return await handler(request)
             except ApiError as error:
-                return error.response()
+                return error.response(dated=dated)
             except JobNotFound as missing:
-                return _not_found(missing.job_id).response()
+                return _not_found(missing.job_id).response(dated=dated)
             except TransitionForbidden as refused:
-                return ApiError(400, str(refused), code="invalid_job_status", param="fine_tuning_job_id").response()
+                forbidden = ApiError(400, str(refused), code="invalid_job_status", param="fine_tuning_job_id")
+                return forbidden.response(dated=dated)
 
         return wrapped
 
@@ -179,20 +192,30 @@ class _ReferenceApi:
 
     async def create(self, request: Request) -> Response:
         body = await _json_body(request)
-        # Azure takes (and asks for) the training's deployment type beside the fragment's fields.
-        known = (
-            self.create_fields | AZURE_CREATE_FIELDS if request.url.path.startswith("/openai") else self.create_fields
-        )
+        dated = _is_dated(request)
+        if dated:
+            known = self.dated_create_fields
+        elif request.url.path.startswith("/openai"):
+            known = self.create_fields | AZURE_CREATE_FIELDS  # Azure takes (and asks for) the deployment type
+        else:
+            known = self.create_fields
         unknown = sorted(set(body) - known) if isinstance(body, dict) else []
         if unknown:
             # The fragment leaves the request open (proxies pass unknown fields on); OpenAI refuses them.
             raise ApiError(400, f"Unrecognized request argument supplied: {unknown[0][:64]}", param=unknown[0][:64])
-        errors = list(self.validate_create.iter_errors(body))
+        # On the dated routes the dated request's schema first, then v1's (what the store can run).
+        errors = [
+            *(self.validate_dated_create.iter_errors(body) if dated else ()),
+            *self.validate_create.iter_errors(body),
+        ]
         if errors:
             first = errors[0]
             param = ".".join(str(part) for part in first.instance_path) or None
             pointer = "/" + "/".join(str(part) for part in first.instance_path)
             raise ApiError(400, f"Invalid request body at '{pointer}': {first.message}", param=param)
+        suffix = body.get("suffix")
+        if dated and isinstance(suffix, str) and len(suffix) > DATED_SUFFIX_LENGTH:
+            raise ApiError(400, f"suffix takes at most {DATED_SUFFIX_LENGTH} characters.", param="suffix")
         integrations = body.get("integrations")
         if isinstance(integrations, list) and len(integrations) > self.max_integrations:
             # A job with more could not be shown within the contract: refused, as a file that does not exist is.
@@ -201,28 +224,39 @@ class _ReferenceApi:
                 f"A job takes at most {self.max_integrations} integrations ({len(integrations)} given).",
                 param="integrations",
             )
-        return JSONResponse(self.jobs.create(body))
+        job = self.jobs.create(body)
+        if _is_dated(request):
+            # Azure's dated create answers 201 with the job's address (post_finetuning_job.json).
+            location = str(request.url.replace(query="")) + "/" + job["id"]
+            return JSONResponse(_dated.job(job), status_code=201, headers={"Location": location})
+        return JSONResponse(job)
 
     async def list_jobs(self, request: Request) -> Response:
         after, limit = _page_params(request, default_limit=20)
         data, more = self.jobs.list_jobs(after=after, limit=limit, metadata=_metadata_filter(request))
-        return JSONResponse({"object": "list", "data": data, "has_more": more})
+        return JSONResponse({"object": "list", "data": [self.shown(request, job) for job in data], "has_more": more})
+
+    def shown(self, request: Request, job: dict[str, Any]) -> dict[str, Any]:
+        """The job as this route's dialect shows it."""
+        return _dated.job(job, resuming=self.jobs.was_resumed(job["id"])) if _is_dated(request) else job
 
     async def retrieve(self, request: Request) -> Response:
-        return JSONResponse(self.jobs.retrieve(self.job_id(request)))
+        return JSONResponse(self.shown(request, self.jobs.retrieve(self.job_id(request))))
 
     async def pause(self, request: Request) -> Response:
-        return JSONResponse(self.jobs.pause(self.job_id(request)))
+        return JSONResponse(self.shown(request, self.jobs.pause(self.job_id(request))))
 
     async def resume(self, request: Request) -> Response:
-        return JSONResponse(self.jobs.resume(self.job_id(request)))
+        return JSONResponse(self.shown(request, self.jobs.resume(self.job_id(request))))
 
     async def cancel(self, request: Request) -> Response:
-        return JSONResponse(self.jobs.cancel(self.job_id(request)))
+        return JSONResponse(self.shown(request, self.jobs.cancel(self.job_id(request))))
 
     async def events(self, request: Request) -> Response:
         after, limit = _page_params(request, default_limit=20)
         data, more = self.jobs.list_events(self.job_id(request), after=after, limit=limit)
+        if _is_dated(request):
+            data = [_dated.event(event) for event in data]
         return JSONResponse({"object": "list", "data": data, "has_more": more})
 
     async def checkpoints(self, request: Request) -> Response:
@@ -242,9 +276,19 @@ class _ReferenceApi:
             try:
                 self.authenticate(request)
             except ApiError as error:
-                return error.response()
-            return _not_found(unquote(encoded.group("id"))[:MAX_ID_LENGTH]).response()
+                return error.response(dated=_is_dated(request))
+            return _not_found(unquote(encoded.group("id"))[:MAX_ID_LENGTH]).response(dated=_is_dated(request))
         return await _http_exception(request, exc)
+
+
+def _route_missing() -> ApiError:
+    """Azure's answer for a route the resource (or the `api-version`) does not have."""
+    return ApiError(404, "Resource not found", code="404")
+
+
+def _is_dated(request: Request) -> bool:
+    """Whether the request came by Azure's dated routes (answered in the dated dialect)."""
+    return request.url.path.startswith(DATED_ROUTES)
 
 
 def _not_found(job_id: str) -> ApiError:
@@ -315,8 +359,10 @@ async def _http_exception(request: Request, exc: Exception) -> Response:
     """Routing refusals (unknown path 404, wrong method 405) in the envelope."""
     if not isinstance(exc, HTTPException):  # Starlette routes only HTTPException here
         raise TypeError(exc)
+    if exc.status_code == 404 and _is_dated(request):
+        return _route_missing().response(dated=True)
     message = {404: "Unknown path.", 405: "Method not allowed."}.get(exc.status_code, exc.detail)
-    return ApiError(exc.status_code, message, headers=dict(exc.headers or {})).response()
+    return ApiError(exc.status_code, message, headers=dict(exc.headers or {})).response(dated=_is_dated(request))
 
 
 async def _server_error(request: Request, exc: Exception) -> Response:

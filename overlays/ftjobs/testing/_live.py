@@ -83,12 +83,18 @@ def live_server(
 
 
 @contextmanager
-def contract_server(*, api_key: str | None = None, azure_style: bool = False) -> Iterator[tuple[str, str]]:
+def contract_server(
+    *, api_key: str | None = None, azure_style: bool = False, dated: bool = False
+) -> Iterator[tuple[str, str]]:
     """The reference server as the contract suite's default target: jobs run after 0.4 s and train for two
-    minutes. Yields its base URL (Azure-style with `azure_style`) and the key it accepts."""
+    minutes. Yields its base URL (`/v1`; `azure_style`: `/openai/v1`; `dated`: Azure's dated routes, `/openai`)
+    and the key it accepts."""
     import secrets
 
     key = api_key or "sk-ftjobs-contract-" + secrets.token_hex(8)
     store = JobStore(timings=Timings(validating_files=0.2, queued=0.2, running=120.0))
     with live_server(store, api_key=key) as server:
-        yield (server.azure_base_url if azure_style else server.base_url), key
+        if dated:
+            yield server.azure_dated_base_url, key
+        else:
+            yield (server.azure_base_url if azure_style else server.base_url), key

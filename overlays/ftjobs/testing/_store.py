@@ -106,6 +106,7 @@ class _Record:
     checkpoints: list[dict[str, Any]] = field(default_factory=list)
     since: float = 0.0  # when the current status began (simulated seconds)
     trained: float = 0.0  # seconds of training done before the current running stretch
+    resumed: bool = False  # resumed at least once: `queued` is then a job queued again
     fail_with: dict[str, Any] | None = None  # an error the job will fail with when validation ends
 
 
@@ -234,6 +235,12 @@ class JobStore:
             checkpoints = list(reversed(self._current(job_id).checkpoints))
             return _page_of(checkpoints, after, limit)
 
+    def was_resumed(self, job_id: str) -> bool:
+        """Whether the job has been resumed (so that `queued` means queued again, not yet to start)."""
+        with self._lock:
+            record = self._records.get(job_id)
+            return record is not None and record.resumed
+
     def __len__(self) -> int:
         with self._lock:
             return len(self._records)
@@ -257,6 +264,7 @@ class JobStore:
                 self._set_status(record, "paused", now, "Fine-tuning job paused")
                 job["estimated_finish"] = None
             else:
+                record.resumed = True
                 self._set_status(record, target, now, "Fine-tuning job resumed")
             return copy.deepcopy(job)
 
