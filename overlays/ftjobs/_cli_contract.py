@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from ftjobs._cli_common import missing_extra
+from ftjobs._config import DATED_VERSION
 from ftjobs.contract._options import DEFAULTS, ContractOptions, contract_key
 
 EPILOG = """\b
@@ -147,6 +148,13 @@ def _header(ctx: click.Context, param: click.Parameter, values: tuple[str, ...])
     "--exclude-check", "exclude_checks", multiple=True, help="A schemathesis check to leave out (repeatable)."
 )
 @click.option(
+    "--api-version",
+    metavar="VERSION",
+    help="Azure `api-version` for every request (schemathesis' too): v1, preview, or a dated version such as "
+    "2025-04-01-preview, which judges by Azure's dated dialect (base URL …/openai). With the embedded server: "
+    "its Azure routes.",
+)
+@click.option(
     "--traffic",
     "traffic",
     multiple=True,
@@ -183,7 +191,7 @@ def contract(base_url: str | None, api_key: str | None, auth: str, **given: Any)
     lists: dict[str, Any] = {name: list(given.pop(name)) for name in ("job_ids", "exclude_checks")}  # not tuples
     with contextlib.ExitStack() as stack:
         if base_url is None:
-            base_url, api_key = stack.enter_context(_embedded_server(api_key, auth))
+            base_url, api_key = stack.enter_context(_embedded_server(api_key, auth, given["api_version"]))
             given.update(
                 target="the embedded reference server",
                 poll_interval=min(given["poll_interval"], 0.05),
@@ -220,10 +228,14 @@ def _check_traffic(paths: list[Path], sole_client: bool, base_url: str | None, r
     sys.exit(report.exit_code)
 
 
-def _embedded_server(api_key: str | None, auth: str) -> contextlib.AbstractContextManager[tuple[str, str]]:
-    """No server named: the reference server (it lives in ftjobs.testing; the suite does not know it)."""
+def _embedded_server(
+    api_key: str | None, auth: str, api_version: str | None
+) -> contextlib.AbstractContextManager[tuple[str, str]]:
+    """No server named: the reference server (it lives in ftjobs.testing; the suite does not know it), under the
+    base the `api-version` belongs to (a dated one: Azure's dated routes; `v1`/`preview`: Azure's v1 API)."""
     try:
         from ftjobs.testing import contract_server
     except ImportError as missing:
         missing_extra(missing, "server", "contract", instead="test a server of yours: ftjobs contract --base-url URL")
-    return contract_server(api_key=api_key, azure_style=auth == "api-key")
+    dated = api_version is not None and DATED_VERSION.fullmatch(api_version) is not None
+    return contract_server(api_key=api_key, azure_style=auth == "api-key" or api_version is not None, dated=dated)

@@ -136,4 +136,13 @@ CONFORMING = [
     Variant("refuses unknown training files", store_variant(KnownFilesOnly), options=(("training_file", KNOWN_FILE),)),
     Variant("ignores api-version", app_variant(lambda a: requests_rewritten(a, _ignores_api_version))),
     Variant("Allow lists extra methods", app_variant(lambda a: rewriting(a, _catch_all_allow))),
+    Variant(
+        "Azure's dated routes, 2025-04-01-preview",
+        store_variant(JobStore),
+        options=(("api_version", "2025-04-01-preview"),),
+    ),
+    Variant(
+        "Azure's dated GA 2024-10-21, no pause route", store_variant(JobStore), options=(("api_version", "2024-10-21"),)
+    ),
+    Variant("Azure's v1 API, api-version preview", store_variant(JobStore), options=(("api_version", "preview"),)),
 ]

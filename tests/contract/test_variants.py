@@ -11,12 +11,19 @@ from pathlib import Path
 
 import pytest
 
+from ftjobs._spec import DATED
 from ftjobs.contract import ContractOptions, Outcome, run_contract
 from ftjobs.contract._properties import PROPERTIES
 from ftjobs.testing import serve_app
 from tests.contract.asgi import KEY, Variant
 from tests.contract.broken import BROKEN
 from tests.contract.conforming import CONFORMING
+
+
+def _base_url(port: int, options: ContractOptions) -> str:
+    """The variant's base: Azure's dated routes for a dated `api-version`, its v1 API for another, else `/v1`."""
+    base = {DATED: "/openai"}.get(options.dialect, "/openai/v1" if options.api_version else "/v1")
+    return f"http://127.0.0.1:{port}{base}"
 
 
 def _options(variant: Variant, port: int, seed: int, tmp_path: Path) -> ContractOptions:
@@ -31,7 +38,8 @@ def _options(variant: Variant, port: int, seed: int, tmp_path: Path) -> Contract
         still_seconds=1.0,
         report_dir=tmp_path,
     )
-    return replace(options, **dict(variant.options))
+    options = replace(options, **dict(variant.options))
+    return replace(options, base_url=_base_url(port, options))
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -59,7 +67,7 @@ def test_broken_server_fails_for_its_own_reason(
     else:
         wanted = variant.reasons
     with serve_app(variant.build()) as port:
-        report = run_contract(replace(options, base_url=f"http://127.0.0.1:{port}/v1"), echo=lambda line: None)
+        report = run_contract(replace(options, base_url=_base_url(port, options)), echo=lambda line: None)
     assert report.outcome is Outcome.DOES_NOT_CONFORM, report.summary(None)
     assert wanted & report.broken, f"expected one of {sorted(wanted)}, got {sorted(report.broken)}"
     findings = [finding for result in report.properties for finding in result.findings]

@@ -21,6 +21,7 @@ HEADER_ENV = "FTJOBS_CONTRACT_HEADER_{}"  # the value of the configuration's n-t
 WARNINGS_ENV = "FTJOBS_CONTRACT_WARNINGS"  # where the hooks write what they only warn about (an extra `Allow`)
 # ... and what it reads and writes in the report folder.
 ST_CONFIG = "schemathesis.toml"
+ST_SPEC = "schemathesis-openapi.json"  # the document it tested by (the dialect's fragment; `st replay` reads it)
 ST_OUTPUT = "schemathesis-output.txt"
 ST_JSON = "schemathesis.json"
 ST_JUNIT = "junit.xml"

@@ -92,6 +92,7 @@ class Guard:
     named: dict[str, frozenset[str]] = field(default_factory=dict)  # job id → actions the user allowed
     seen: set[str] = field(default_factory=set)  # every id an answer held (see `record`), and the ids the user gave
     own: list[str] = field(default_factory=list)  # jobs this run's creates made, in order
+    api_version: str | None = None  # sent with every request (`--api-version`), whatever the client put there
     redirected: int = 0  # state-changing requests sent to an unknown id instead of someone else's job
     unanswered_creates: int = 0  # creates whose answer never came: a job they made is unknown to the run
     unusable_ids: list[str] = field(default_factory=list)  # ids in create answers that cannot name a job
@@ -178,6 +179,8 @@ class GuardedTransport(httpx.BaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         request.url = self.guard.admit(request.method, request.url, trusted=self.trusted)
+        if self.guard.api_version is not None:  # --api-version: on every request, schemathesis' included
+            request.url = request.url.copy_set_param("api-version", self.guard.api_version)
         create = self.guard.is_create(request.method, request.url)
         started = time.time()
         try:

@@ -9,7 +9,9 @@ from typing import Any
 
 import httpx
 
-from ftjobs._config import environment_key
+from ftjobs._azure import NO_PAUSE_VERSIONS
+from ftjobs._config import DATED_VERSION, environment_key
+from ftjobs._spec import DATED, V1, Dialect
 from ftjobs.contract._common import KEY_ENV
 
 PHASES = ("examples", "coverage", "fuzzing", "stateful")
@@ -42,6 +44,18 @@ class ContractOptions:
     workers: int = 1
     exclude_checks: list[str] = field(default_factory=list)
     target: str | None = None  # what the console calls the server, e.g. "the embedded reference server"
+    api_version: str | None = None  # Azure's `api-version`, sent with every request; a dated one: the dated dialect
+
+    @property
+    def dialect(self) -> Dialect:
+        """The fragment the server is judged by: Azure's dated one for a dated `api-version`, else v1's."""
+        dated = self.api_version is not None and DATED_VERSION.fullmatch(self.api_version) is not None
+        return DATED if dated else V1
+
+    @property
+    def has_pause(self) -> bool:
+        """Whether the `api-version` has pause and resume routes (2024-10-21 has neither)."""
+        return self.api_version not in NO_PAUSE_VERSIONS
 
     def validate(self) -> None:
         """Raise `ValueError` for options no run can use."""
@@ -58,6 +72,8 @@ class ContractOptions:
             raise ValueError("auth is 'bearer' or 'api-key'")
         if self.max_examples < 1 or self.stateful_steps < 2 or self.workers < 1:
             raise ValueError("--max-examples and --workers must be at least 1, --stateful-steps at least 2")
+        if self.api_version is not None and (not self.api_version or any(c in self.api_version for c in "&#?= ")):
+            raise ValueError(f"--api-version takes a version such as 2025-04-01-preview (got {self.api_version!r})")
         for name, _ in self.headers:
             if not name or any(c in name for c in ":\r\n "):
                 raise ValueError(f"--header takes NAME:VALUE (got the name {name!r})")

@@ -9,7 +9,7 @@ from urllib.parse import quote
 from ftjobs.contract._common import CouldNotTest, Exchange, PropertyResult, json_or_none, what_answered
 from ftjobs.contract._guard import unknown_id
 from ftjobs.contract._properties import Properties
-from ftjobs.contract._session import Session, Stop, schema_errors
+from ftjobs.contract._session import Session, Stop
 
 JOB_ROUTES = [  # (method, suffix) of every route below one job
     ("GET", ""),
@@ -158,7 +158,7 @@ def reads_of(session: Session, props: Properties, job_ids: list[str]) -> None:
         ):
             exchange = session.call("GET", f"/fine_tuning/jobs/{job_id}{suffix}")
             if session.expect_json(result, exchange) and exchange.response is not None:
-                problems = schema_errors(schema, json_or_none(exchange.response.content))
+                problems = session.schema_errors(schema, json_or_none(exchange.response.content))
                 if exchange.response.status_code != 200 or problems:
                     result.fail(f"{suffix[1:]} did not answer a valid list: {problems[:3]}", exchange)
     if job_ids:
@@ -192,7 +192,7 @@ def _page(
     if not session.expect_json(result, exchange) or exchange.response is None:
         raise Stop
     body = json_or_none(exchange.response.content)
-    problems = schema_errors(LIST_SCHEMAS[kind], body)
+    problems = session.schema_errors(LIST_SCHEMAS[kind], body)
     if exchange.response.status_code != 200 or problems:
         result.fail(f"the {kind} list did not answer a valid page: {problems[:3]}", exchange)
         raise Stop

@@ -34,12 +34,12 @@ from ftjobs.contract._schemathesis import SchemathesisResult, run_schemathesis
 from ftjobs.contract._session import Lost, Session, Stop
 
 
-def _fragment_examples(props: Properties) -> None:
+def _fragment_examples(props: Properties, options: ContractOptions) -> None:
     from ftjobs._spec import load_spec
     from ftjobs.contract._examples import example_errors
 
     result = props["fragment_examples_valid"]
-    for problem in example_errors(load_spec()):
+    for problem in example_errors(load_spec(options.dialect)):
         result.fail(problem)
     result.checked = True
 
@@ -65,6 +65,9 @@ def run_contract(options: ContractOptions, *, echo: Callable[[str], None] = prin
     guard = _guard_for(options)
     props = Properties.fresh()
     props.mode_skips(safe=options.safe, pause_job=options.pause_job, job_ids=options.job_ids)
+    if not options.has_pause:
+        for name in (*_lifecycle.LIFECYCLE, *_lifecycle.PAUSING, "pause_before_running_refused"):
+            props[name].skip(f"api-version {options.api_version} has no pause or resume route")
     run = _Run()
     origin = httpx.URL(options.base_url).copy_with(raw_path=b"/")
     with ctrl_c_delivered() as ctrl_c, _reports.claimed(options.report_dir), httpx.HTTPTransport() as wire:
@@ -107,6 +110,7 @@ def _guard_for(options: ContractOptions) -> Guard:
     """The run's guard: below the base path, only the jobs it creates change; a --pause-job job only pauses and
     resumes; the --job-id jobs may be read."""
     guard = Guard(httpx.URL(options.base_url).raw_path.decode("ascii").partition("?")[0])
+    guard.api_version = options.api_version
     if options.pause_job is not None:
         guard.named[options.pause_job] = frozenset({"pause", "resume"})
     guard.seen.update(options.job_ids)
@@ -129,6 +133,7 @@ def _session(
         options.poll_interval,
         deadline,
         progress=say,
+        dialect=options.dialect,
     )
 
 
@@ -141,7 +146,7 @@ def _test(
     say: Callable[[str], None],
 ) -> None:
     """What a run tests, in order: the fragment's examples, the preflight, schemathesis, the scenarios."""
-    _fragment_examples(props)
+    _fragment_examples(props, options)
     say(f"target: {options.target} at {options.base_url}" if options.target else f"target: {options.base_url}")
     say("preflight: reachability, credentials, a list of jobs" + (", the --pause-job job" * bool(options.pause_job)))
     _probes.preflight(session, props)
@@ -249,7 +254,7 @@ def _scenarios(session: Session, props: Properties, options: ContractOptions) ->
         ("missing and wrong credentials", credentials, lambda: _probes.bad_credentials(session, props, safe=safe)),
         ("malformed input", ("malformed_input_400",), lambda: _probes.malformed_input(session, props, safe=safe)),
     ]
-    if options.pause_job is not None:
+    if options.pause_job is not None and options.has_pause:
         job = options.pause_job
         steps.append(
             (
@@ -258,7 +263,7 @@ def _scenarios(session: Session, props: Properties, options: ContractOptions) ->
                 lambda: _lifecycle.pause_existing(session, props, job, options.still_seconds),
             )
         )
-    if not options.safe:
+    if not options.safe and options.has_pause:
         model, training_file = options.model, options.training_file
         steps += [
             (

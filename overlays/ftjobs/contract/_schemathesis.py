@@ -6,6 +6,7 @@ Its state and output stay its own; its reports, crash files and configuration li
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import re
@@ -17,12 +18,12 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib.resources import as_file, files
 from pathlib import Path
 from typing import Any
 
 import httpx
 
+from ftjobs._spec import load_spec
 from ftjobs.contract._common import (
     AUTH_ENV,
     HEADER_ENV,
@@ -32,6 +33,7 @@ from ftjobs.contract._common import (
     ST_JSON,
     ST_JUNIT,
     ST_OUTPUT,
+    ST_SPEC,
     ST_WARNINGS,
     WARNINGS_ENV,
     CouldNotTest,
@@ -66,6 +68,35 @@ class SchemathesisResult:
     @property
     def ok(self) -> bool:
         return self.exit_code == 0 and self.incomplete is None
+
+
+def schemathesis_spec(options: ContractOptions) -> dict[str, Any]:
+    """The fragment schemathesis tests by: the dialect's, less what `--api-version` settles.
+
+    With `--api-version` the guard puts the version on every request, so the parameter leaves the document
+    (schemathesis would otherwise send other values, and expect refusals the guard's value never meets); a
+    version without pause and resume routes loses those operations.
+    """
+    spec = copy.deepcopy(load_spec(options.dialect))
+    if options.api_version is None:
+        return spec
+    version_ref = "#/components/parameters/ApiVersion"
+    for path, item in list(spec["paths"].items()):
+        if not options.has_pause and path.endswith(("/pause", "/resume")):
+            del spec["paths"][path]
+            continue
+        for operation in item.values():
+            kept = [given for given in operation.get("parameters", []) if given.get("$ref") != version_ref]
+            operation["parameters"] = kept
+    if not options.has_pause:
+        for link in ("PauseJob", "ResumeJob"):
+            spec["components"]["links"].pop(link, None)
+        for item in spec["paths"].values():
+            for operation in item.values():
+                for response in operation.get("responses", {}).values():
+                    for link in ("PauseJob", "ResumeJob"):
+                        response.get("links", {}).pop(link, None)
+    return spec
 
 
 def config_text(options: ContractOptions) -> str:
@@ -173,7 +204,9 @@ def run_schemathesis(
 
     # A scratch working folder: hypothesis keeps its example database there, which must not outlive the run
     # (it would replay old examples and break the seed's determinism). Every path it is given is absolute.
-    with as_file(files("ftjobs_api") / "openapi.json") as spec, tempfile.TemporaryDirectory() as scratch:
+    spec = report_dir / ST_SPEC
+    spec.write_text(json.dumps(schemathesis_spec(options), indent=1) + "\n", encoding="utf-8")
+    with tempfile.TemporaryDirectory() as scratch:
         argv = command(options, url, spec, config)
         exit_code, timed_out, gone = _watched(
             argv, _environment(options, warnings_file), scratch, deadline, unanswered, show

@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 
-from ftjobs._spec import schema_validator
+from ftjobs._spec import DATED, V1, Dialect, schema_validator
 from ftjobs._statuses import PRE_RUNNING, TERMINAL
 from ftjobs.contract._common import CouldNotTest, Exchange, PropertyResult, json_or_none
 from ftjobs.contract._guard import Guard, usable_id
@@ -33,10 +33,10 @@ class Lost(Exception):
     """A scenario lost its precondition through no proven fault of the server (the job ended first, say)."""
 
 
-def schema_errors(name: str, body: Any) -> list[str]:
-    return [
-        f"{'/' + '/'.join(map(str, e.instance_path))}: {e.message}" for e in schema_validator(name).iter_errors(body)
-    ]
+def schema_errors(name: str, body: Any, dialect: Dialect = V1) -> list[str]:
+    """Where `body` departs from the dialect's schema `name`, one line each."""
+    errors = schema_validator(name, dialect).iter_errors(body)
+    return [f"{'/' + '/'.join(map(str, e.instance_path))}: {e.message}" for e in errors]
 
 
 @dataclass
@@ -52,6 +52,7 @@ class Session:
     poll_interval: float
     deadline: float  # time.monotonic() by which the whole run must end
     progress: Callable[[str], None] = lambda line: None
+    dialect: Dialect = V1  # the fragment answers are judged by (Azure's dated one for a dated --api-version)
     paused_by_us: str | None = None  # a --pause-job job, resumed on every way out
     left_paused: str | None = None  # that job, when the clean-up could not resume it
     last: Exchange | None = None  # the latest exchange: what a finding about a later read shows
@@ -110,16 +111,18 @@ class Session:
             return False
         return True
 
-    def expect_job(self, result: PropertyResult, exchange: Exchange, job_id: str | None) -> dict[str, Any]:
-        """A 200 answer with a job (the path's job, when an id is given); else a finding and `Stop`."""
+    def expect_job(
+        self, result: PropertyResult, exchange: Exchange, job_id: str | None, *, status: int = 200
+    ) -> dict[str, Any]:
+        """An answer with a job and `status` (the path's job, when an id is given); else a finding and `Stop`."""
         if not self.expect_json(result, exchange):
             raise Stop
         assert exchange.response is not None  # noqa: S101 -- expect_json checked it
         body = json_or_none(exchange.response.content)
-        if exchange.response.status_code != 200:
-            result.fail(f"expected 200 with the job, got {exchange.response.status_code}", exchange)
+        if exchange.response.status_code != status:
+            result.fail(f"expected {status} with the job, got {exchange.response.status_code}", exchange)
             raise Stop
-        problems = schema_errors("FineTuningJob", body)
+        problems = self.schema_errors("FineTuningJob", body)
         if problems:
             result.fail("the job does not match the schema: " + "; ".join(problems[:5]), exchange)
             raise Stop
@@ -139,11 +142,15 @@ class Session:
             wanted = " or ".join(map(str, sorted(statuses)))
             result.fail(f"{why}: expected {wanted}, got {status}", exchange)
             return False
-        problems = schema_errors("ErrorResponse", json_or_none(exchange.response.content))
+        problems = self.schema_errors("ErrorResponse", json_or_none(exchange.response.content))
         if problems:
             result.fail("the error body is not the envelope: " + "; ".join(problems[:3]), exchange)
             return False
         return True
+
+    def schema_errors(self, name: str, body: Any) -> list[str]:
+        """Where `body` departs from the schema `name` of the run's dialect."""
+        return schema_errors(name, body, self.dialect)
 
     def read(self, result: PropertyResult, job_id: str) -> dict[str, Any]:
         job = self.expect_job(result, self.call("GET", f"/fine_tuning/jobs/{job_id}"), job_id)
@@ -224,7 +231,8 @@ class Session:
                 exchange,
                 fatal=False,
             )
-        job_id = self.expect_job(result, exchange, None)["id"]
+        created = 201 if self.dialect == DATED else 200  # Azure's dated create answers 201 and `Location`
+        job_id = self.expect_job(result, exchange, None, status=created)["id"]
         if not usable_id(job_id):
             result.fail(f"the created job's id {job_id!r} cannot name it in a path", exchange)
             raise Stop
