@@ -6,6 +6,8 @@ Broken variants left out, and why the traffic of a well-behaved client cannot sh
 never sends an odd id), `malformed input answers 422` (it never sends malformed input), `forbidden transition
 crashes` (a 500 is a documented answer; only the active suite knows the transition was forbidden), `pauses jobs
 not yet running` (a job last seen queued may have started running by the time its pause arrived).
+Conforming variants left out: `Azure's dated GA 2024-10-21` (the program pauses and resumes; that version has
+no such routes).
 """
 
 from __future__ import annotations
@@ -43,6 +45,9 @@ RULE = {
     "a paused job trains on": ("paused_stands_still", True),
     "resume answers succeeded": ("transitions_answer_their_status", False),
     "cancel not persisted": ("terminal_stays_terminal", False),
+    "dated create answers 200": ("answers_keep_the_schema", False),
+    "dated errors in v1's envelope": ("errors_in_envelope", False),
+    "dated job answers v1's queued": ("answers_keep_the_schema", False),
 }
 SLOW_TO_FINISH = {"a paused job trains on": 1.0}  # how long the program watches a paused job (it trains for 0.9 s)
 
@@ -64,5 +69,7 @@ SHOWN = [
     for variant in BROKEN
     if variant.name not in NOT_SHOWN
 ]
-CONFORMING_VARIANTS = CONFORMING
+# The program pauses and resumes: under Azure's 2024-10-21, which has neither route, it could not run.
+NO_PAUSE = frozenset({"Azure's dated GA 2024-10-21, no pause route"})
+CONFORMING_VARIANTS = [variant for variant in CONFORMING if variant.name not in NO_PAUSE]
 assert {variant.name for variant in BROKEN} == NOT_SHOWN | RULE.keys(), "every broken variant has its row"

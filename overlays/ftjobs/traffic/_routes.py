@@ -8,7 +8,7 @@ from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from ftjobs._spec import compile_schema, load_spec, resolve
+from ftjobs._spec import DATED, V1, Dialect, compile_schema, load_spec, resolve
 
 if TYPE_CHECKING:
     import jsonschema_rs
@@ -46,6 +46,11 @@ class Call:
     def transition(self) -> str | None:
         return TRANSITIONS.get(self.operation)
 
+    @property
+    def dialect(self) -> Dialect:
+        """The fragment the exchange is judged by: Azure's dated one on the dated routes."""
+        return DATED if self.dated else V1
+
 
 @lru_cache(maxsize=8192)  # recorded traffic asks for the same URLs again and again (polls, pages)
 def match(method: str, url: str, base_path: str | None = None, base_origin: str | None = None) -> Call | None:
@@ -71,38 +76,41 @@ def match(method: str, url: str, base_path: str | None = None, base_origin: str 
 
 
 @cache
-def operation(template: str, method: str) -> dict[str, Any]:
-    spec: dict[str, Any] = load_spec()["paths"][template][method.lower()]
+def operation(template: str, method: str, dialect: Dialect = V1) -> dict[str, Any]:
+    spec: dict[str, Any] = load_spec(dialect)["paths"][template][method.lower()]
     return spec
 
 
 @cache
-def answer_validator(template: str, method: str, status: int) -> jsonschema_rs.Validator | None:
-    """The validator of the JSON answer the fragment documents for `status`; None when it documents no body."""
-    response = resolve(operation(template, method)["responses"].get(str(status)))
+def answer_validator(template: str, method: str, status: int, dialect: Dialect = V1) -> jsonschema_rs.Validator | None:
+    """The validator of the JSON answer the dialect's fragment documents for `status` (or its `default`); None
+    when it documents no body."""
+    responses = operation(template, method, dialect)["responses"]
+    response = resolve(responses.get(str(status), responses.get("default")), load_spec(dialect))
     schema = ((response or {}).get("content") or {}).get("application/json", {}).get("schema")
-    return None if schema is None else compile_schema(schema)
+    return None if schema is None else compile_schema(schema, dialect)
 
 
 @cache
-def documented(template: str, method: str, status: int) -> bool:
-    responses = operation(template, method)["responses"]
+def documented(template: str, method: str, status: int, dialect: Dialect = V1) -> bool:
+    responses = operation(template, method, dialect)["responses"]
     return str(status) in responses or f"{status // 100}XX" in responses or "default" in responses
 
 
 @cache
-def request_validator(template: str, method: str) -> jsonschema_rs.Validator | None:
-    body = resolve(operation(template, method).get("requestBody"))
+def request_validator(template: str, method: str, dialect: Dialect = V1) -> jsonschema_rs.Validator | None:
+    body = resolve(operation(template, method, dialect).get("requestBody"), load_spec(dialect))
     schema = ((body or {}).get("content") or {}).get("application/json", {}).get("schema")
-    return None if schema is None else compile_schema(schema)
+    return None if schema is None else compile_schema(schema, dialect)
 
 
 @cache
-def query_parameters(template: str, method: str) -> dict[str, dict[str, Any]]:
-    """The operation's query parameters: name → schema."""
+def query_parameters(template: str, method: str, dialect: Dialect = V1) -> dict[str, dict[str, Any]]:
+    """The operation's query parameters in the dialect's fragment: name → schema."""
+    spec = load_spec(dialect)
     found: dict[str, dict[str, Any]] = {}
-    for parameter in operation(template, method).get("parameters", []):
-        parameter = resolve(parameter)
+    for parameter in operation(template, method, dialect).get("parameters", []):
+        parameter = resolve(parameter, spec)
         if parameter.get("in") == "query":
-            found[parameter["name"]] = resolve(parameter.get("schema") or {})
+            found[parameter["name"]] = resolve(parameter.get("schema") or {}, spec)
     return found
