@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from operator import attrgetter
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -17,39 +18,10 @@ from ftjobs.contract._common import Outcome, Redactor
 from ftjobs.traffic._beside import read_beside
 from ftjobs.traffic._records import Recorded, Unreadable
 from ftjobs.traffic._report import TrafficReport
-from ftjobs.traffic._routes import Call, match
+from ftjobs.traffic._routes import match
 from ftjobs.traffic._rules import Checker
 
-
-@dataclass(slots=True)
-class Prepared:
-    """An exchange made ready for the ordered check: the operation it called (None: not a fine-tuning one) and
-    the credential values it holds that were not seen before (for redaction)."""
-
-    record: Recorded
-    call: Call | None
-    secrets: list[str]
-
-
-@dataclass
-class Preparer:
-    """What needs no other exchange: finding credentials and the operation (it may run in the reading process)."""
-
-    base: tuple[str | None, str | None] = (None, None)
-    _secret_headers: set[tuple[tuple[str, str], ...]] = field(default_factory=set)
-
-    def __call__(self, record: Recorded) -> Prepared:
-        found: list[str] = []
-        secret = tuple([pair for pair in record.request_headers if is_secret(pair[0])])
-        if secret not in self._secret_headers:  # the same credentials on every exchange: found once
-            self._secret_headers.add(secret)
-            found += secret_values(list(secret))
-        if "?" in record.url:
-            found += secret_values([], record.url)
-        answer = [pair for pair in record.response_headers if is_secret(pair[0])]
-        if answer:
-            found += secret_values(answer)
-        return Prepared(record, match(record.method, record.url, *self.base), found)
+_RECORD_VALUES = attrgetter(*(part.name for part in fields(Recorded)))  # a record as a tuple, in field order
 
 
 @dataclass
@@ -62,32 +34,40 @@ class Passive:
     files: list[str] = field(default_factory=list)
     on_violation: Callable[[str], None] | None = None
     checker: Checker = field(init=False)
-    preparer: Preparer = field(init=False)
+    base: tuple[str | None, str | None] = field(init=False, default=(None, None))  # path and origin to match under
     secrets: set[str] = field(default_factory=set)
+    _secret_headers: set[tuple[tuple[str, str], ...]] = field(default_factory=set)
     read: int = 0
     other: int = 0
     started: float = field(default_factory=time.monotonic)
 
     def __post_init__(self) -> None:
         self.checker = Checker(self.sole_client, on_violation=self._told)
-        base: tuple[str | None, str | None] = (None, None)
         if self.base_url is not None:
             parts = urlsplit(self.base_url)
             origin = f"{parts.scheme}://{parts.netloc}".lower() if parts.netloc else None
-            base = (parts.path.rstrip("/"), origin)
-        self.preparer = Preparer(base)
+            self.base = (parts.path.rstrip("/"), origin)
 
     def feed(self, record: Recorded) -> None:
-        self.take(self.preparer(record))
-
-    def take(self, prepared: Prepared) -> None:
-        """The ordered part of the check, on an exchange `preparer` made ready (here or in the reading process)."""
         self.read += 1
-        self.secrets.update(prepared.secrets)
-        if prepared.call is None:
+        self._learn_secrets(record)
+        call = match(record.method, record.url, *self.base)
+        if call is None:
             self.other += 1
             return
-        self.checker.check(prepared.record, prepared.call)
+        self.checker.check(record, call)
+
+    def _learn_secrets(self, record: Recorded) -> None:
+        """The credential values `record` carries, kept for redaction (headers, the query, an echoing answer)."""
+        secret = tuple([pair for pair in record.request_headers if is_secret(pair[0])])
+        if secret not in self._secret_headers:  # the same credentials on every exchange: found once
+            self._secret_headers.add(secret)
+            self.secrets.update(secret_values(list(secret)))
+        if "?" in record.url:
+            self.secrets.update(secret_values([], record.url))
+        answer = [pair for pair in record.response_headers if is_secret(pair[0])]
+        if answer:
+            self.secrets.update(secret_values(answer))
 
     def _told(self, line: str) -> None:
         if self.on_violation is not None:
@@ -142,9 +122,10 @@ def check_traffic(
     unreadable = None
     try:
         for path in paths:
-            # A big file is read, and its exchanges made ready, in a second process while this one checks.
-            for prepared in read_beside(path, passive.preparer):
-                passive.take(prepared)
+            # A big file is read in a second process while this one checks; its records come over as tuples
+            # (pickle takes about half as long for them as for the dataclass, and the reader is the slower side).
+            for values in read_beside(path, _RECORD_VALUES):
+                passive.feed(Recorded(*values))
     except Unreadable as error:
         unreadable = str(error)
     report = passive.report(unreadable)
