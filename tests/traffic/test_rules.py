@@ -88,3 +88,36 @@ def test_an_undocumented_status_code_is_a_violation_and_a_gateway_answer_a_note(
     )
     assert report.broken == {"status_code_documented"}
     assert any("503" in note for note in report.notes)
+
+
+def test_a_job_moving_back_without_a_resume_is_one_for_a_sole_client(tmp_path: Path) -> None:
+    """Running, then queued with no resume recorded between: `no_going_back` breaks for a sole client; without
+    `--sole-client` another client's pause and resume could explain it, so it is a note."""
+    records = (
+        exchange("GET", "/ftjob-1", 200, JOB, 0, 1),
+        exchange("GET", "/ftjob-1", 200, JOB | {"status": "queued"}, 2, 3),
+    )
+    sole = check(tmp_path, *records)
+    assert sole.broken == {"no_going_back"}
+    shared = check(tmp_path, *records, sole_client=False)
+    assert shared.outcome is Outcome.CONFORMS, shared.summary(None)
+    assert any("went back from running" in note for note in shared.notes)
+
+
+def test_a_request_that_breaks_the_fragment_is_one_whatever_the_server_answers(tmp_path: Path) -> None:
+    """A create without `model` and a list with `limit=ten`, each refused as it should be: the server keeps the
+    contract, the client that sent them does not (`requests_keep_the_fragment`)."""
+    envelope = {"error": {"message": "no", "type": "invalid_request_error", "param": "model", "code": None}}
+    create = exchange("POST", "", 400, envelope, 0, 1)
+    create = Recorded(
+        create.place, create.method, create.url, [*create.request_headers, ("content-type", "application/json")],
+        json.dumps({"training_file": "file-1"}).encode(), create.status, create.response_headers,
+        create.response_body, None, create.started, create.ended,
+    )  # fmt: skip
+    listed = exchange("GET", "?limit=ten", 400, envelope | {"error": envelope["error"] | {"param": "limit"}}, 2, 3)
+    report = check(tmp_path, create, listed, sole_client=False)
+    assert report.broken == {"requests_keep_the_fragment"}, report.summary(None)
+    (result,) = (result for result in report.properties if result.name == "requests_keep_the_fragment")
+    found = " ".join(finding.message for finding in result.findings)
+    assert "model" in found
+    assert "limit" in found, found
