@@ -20,6 +20,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -30,7 +31,7 @@ from starlette.types import ASGIApp  # noqa: E402
 
 from ftjobs.testing import JobStore, create_app, serve_app  # noqa: E402
 from tests.contract.asgi import KEY, TIMINGS  # noqa: E402
-from tests.traffic.program import lifecycle  # noqa: E402
+from tests.traffic.program import client_for, lifecycle  # noqa: E402
 from tests.traffic.variants import SHOWN  # noqa: E402
 
 DATA = ROOT / "tests" / "traffic" / "data"
@@ -42,7 +43,9 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def through_mitmproxy(mitmdump: str, app: ASGIApp, har: Path, still: float) -> None:
+def through_mitmproxy(mitmdump: str, app: ASGIApp, options: dict[str, Any], har: Path, still: float) -> None:
+    """`app` behind mitmproxy (a reverse proxy writing `har`) while the official SDK runs the program, reaching it
+    as `options` say (a variant's: `api_version`, `auth`)."""
     with serve_app(app) as port:
         listen = free_port()
         process = subprocess.Popen(  # noqa: S603 (the mitmdump the user named)
@@ -65,8 +68,9 @@ def through_mitmproxy(mitmdump: str, app: ASGIApp, har: Path, still: float) -> N
                     if probe.connect_ex(("127.0.0.1", listen)) == 0:
                         break
                 time.sleep(0.1)
-            client = openai.OpenAI(base_url=f"http://127.0.0.1:{listen}/v1", api_key=KEY, max_retries=0)
+            client = client_for(options, listen, KEY)
             lifecycle(client, still=still)
+            client.close()
         finally:
             os.killpg(process.pid, signal.SIGINT)  # mitmdump writes the HAR as it stops
             process.wait(30)
@@ -82,7 +86,7 @@ def main() -> None:
     parser.add_argument("--broken-dir", type=Path, help="also record each broken variant's HAR here")
     arguments = parser.parse_args()
     DATA.mkdir(parents=True, exist_ok=True)
-    through_mitmproxy(arguments.mitmdump, reference(), DATA / "mitmproxy-reference.har", 0.2)
+    through_mitmproxy(arguments.mitmdump, reference(), {}, DATA / "mitmproxy-reference.har", 0.2)
     cassette = DATA / "vcrpy-reference.yaml"
     cassette.unlink(missing_ok=True)
     with serve_app(reference()) as port:
@@ -94,7 +98,7 @@ def main() -> None:
         arguments.broken_dir.mkdir(parents=True, exist_ok=True)
         for shown in SHOWN:
             har = arguments.broken_dir / f"mitmproxy-{shown.slug}.har"
-            through_mitmproxy(arguments.mitmdump, shown.variant.build(), har, shown.still)
+            through_mitmproxy(arguments.mitmdump, shown.variant.build(), dict(shown.variant.options), har, shown.still)
         print(f"wrote {len(SHOWN)} files to {arguments.broken_dir}")
 
 

@@ -14,9 +14,28 @@ from typing import Any
 
 import openai
 
+from ftjobs._config import DATED_VERSION
+
 MODEL = "gpt-4o-mini-2024-07-18"
 KNOWN_FILE = "file-ftjobs-known"  # a file every variant accepts (one refuses any other)
 ENDED = frozenset({"succeeded", "failed", "cancelled"})
+
+
+def client_for(options: dict[str, Any], port: int, key: str) -> openai.OpenAI:
+    """The official SDK's client for a server variant on `port`, as its options say it is reached: `AzureOpenAI`
+    for a dated `api_version` (the dated routes), `/openai/v1` with the version for Azure's v1, `/v1` otherwise."""
+    version = options.get("api_version")
+    if version is not None and DATED_VERSION.fullmatch(version):
+        return openai.AzureOpenAI(
+            azure_endpoint=f"http://127.0.0.1:{port}", api_version=version, api_key=key, max_retries=0
+        )
+    return openai.OpenAI(
+        base_url=f"http://127.0.0.1:{port}{'/openai/v1' if version is not None else '/v1'}",
+        api_key=key,
+        max_retries=0,
+        default_headers={"api-key": key} if options.get("auth") == "api-key" else {},
+        default_query={"api-version": version} if version is not None else None,
+    )
 
 
 def _body(call: Callable[[], Any]) -> dict[str, Any]:
