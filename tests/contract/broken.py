@@ -134,6 +134,16 @@ class CancelNotPersisted(JobStore):
         return super().cancel(job_id)
 
 
+class CancelOfRunningNotPersisted(JobStore):
+    """Cancel of a running job answers `cancelled` and changes nothing (what a version without pause tests)."""
+
+    def cancel(self, job_id: str) -> dict[str, Any]:
+        job = self.retrieve(job_id)
+        if job["status"] == "running":
+            return job | {"status": "cancelled"}
+        return super().cancel(job_id)
+
+
 def _query_without(name: str, path_end: str) -> Any:
     """A request rewrite that drops query parameter `name` on paths ending in `path_end`."""
 
@@ -375,5 +385,11 @@ BROKEN = [
         store_variant(CancelNotPersisted),
         frozenset({"cancel_persisted"}),
         options=SCENARIOS_ONLY,
+    ),
+    Variant(
+        "dated GA 2024-10-21: cancel of a running job not persisted",
+        store_variant(CancelOfRunningNotPersisted),
+        frozenset({"cancel_persisted"}),
+        options=(("api_version", "2024-10-21"), *SCENARIOS_ONLY),
     ),
 ]

@@ -107,3 +107,12 @@ def test_an_unusable_api_version_is_refused() -> None:
     """An `--api-version` that would change the query it is put in is a usage error, before anything is sent."""
     with pytest.raises(ValueError, match="--api-version"):
         ContractOptions("http://127.0.0.1:1/v1", "k", api_version="v1&x=1").validate()
+
+
+def test_a_pause_job_under_a_version_without_pause_is_refused() -> None:
+    """`--pause-job` under 2024-10-21 (no pause route) is a usage error rather than a job silently left out."""
+    with pytest.raises(ValueError, match="--pause-job needs an api-version with a pause route; 2024-10-21"):
+        ContractOptions("http://127.0.0.1:1/openai", "k", api_version="2024-10-21", pause_job="ftjob-abc").validate()
+    ContractOptions(
+        "http://127.0.0.1:1/openai", "k", api_version="2025-04-01-preview", pause_job="ftjob-abc"
+    ).validate()

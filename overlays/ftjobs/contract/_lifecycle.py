@@ -1,7 +1,8 @@
 """What pause must *do*: scenarios that move jobs through their lifecycle on a live server.
 
 - `lifecycle`: a created job through running → paused → resumed → running → paused → cancelled, with the
-  refusals in between; tried again with a fresh job when the job ends before it could be paused.
+  refusals in between; tried again with a fresh job when the job ends before it could be paused. Under an
+  `api-version` with no pause route (Azure's 2024-10-21): running → cancelled, and a second cancel refused.
 - `pause_before_running`: a job that has not started refuses pause and stays as it was.
 - `pause_existing`: a running job given by id is paused, checked, resumed, and never left paused.
 
@@ -36,31 +37,44 @@ LIFECYCLE = (
     "cancel_persisted",
     "ended_job_refuses",
 )
+WITHOUT_PAUSE = ("create_reaches_running", "cancel_persisted", "ended_job_refuses")
 
 
-def lifecycle(session: Session, props: Properties, model: str, training_file: str, still_seconds: float) -> None:
-    """The whole lifecycle on a created job; a lost precondition is tried again with a fresh job."""
+def lifecycle(
+    session: Session, props: Properties, model: str, training_file: str, still_seconds: float, *, pause: bool = True
+) -> None:
+    """The whole lifecycle on a created job (`pause=False`: the part a version without pause has); a lost
+    precondition is tried again with a fresh job."""
     reason = ""
     for attempt in range(1, ATTEMPTS + 1):
         try:
-            _lifecycle_once(session, props, model, training_file, still_seconds)
+            if pause:
+                _lifecycle_once(session, props, model, training_file, still_seconds)
+            else:
+                _cancel_of_running(session, props, model, training_file)
             return
         except Lost as lost:
             reason = str(lost)
             session.progress(
                 f"  attempt {attempt}: {reason}; {'again with a fresh job' if attempt < ATTEMPTS else 'giving up'}"
             )
-    for name in LIFECYCLE:
+    for name in LIFECYCLE if pause else WITHOUT_PAUSE:
         props[name].skip(f"precondition lost {ATTEMPTS} times ({reason})", inconclusive=True)
 
 
-def _lifecycle_once(session: Session, props: Properties, model: str, training_file: str, still_seconds: float) -> None:
+def _running_job(session: Session, props: Properties, model: str, training_file: str) -> str:
+    """A created job, once it reads running (`create_reaches_running`)."""
     start = props["create_reaches_running"]
     job_id = session.create(start, model, training_file)
     job = session.wait_for(start, job_id, frozenset({"running"}))
     start.checked = True
     if job["status"] != "running":
         raise Lost(f"job {job_id} ran and ended between two reads")
+    return job_id
+
+
+def _lifecycle_once(session: Session, props: Properties, model: str, training_file: str, still_seconds: float) -> None:
+    job_id = _running_job(session, props, model, training_file)
     _resume_of_running(session, props["resume_of_running_refused"], job_id)
     pause_and_resume(session, props, job_id, still_seconds)
     _cancel_from_paused(session, props, job_id)
@@ -187,12 +201,37 @@ def _cancel_from_paused(session: Session, props: Properties, job_id: str) -> Non
         cancel.fail(f"cancel of a paused job answered {job['status']!r}", exchange)
         raise Stop
     cancel.checked = True
+    _stays_cancelled(session, persisted, ended, job_id, ("pause", "resume", "cancel"))
+
+
+def _cancel_of_running(session: Session, props: Properties, model: str, training_file: str) -> None:
+    """Under a version with no pause route: a running job's cancel answers it cancelled, and it stays so."""
+    persisted, ended = props["cancel_persisted"], props["ended_job_refuses"]
+    job_id = _running_job(session, props, model, training_file)
+    exchange = session.call("POST", f"/fine_tuning/jobs/{job_id}/cancel")
+    if exchange.status in REFUSALS:
+        now = session.read(persisted, job_id)["status"]
+        if now in TERMINAL:
+            raise Lost(f"job {job_id} ended ({now!r}) before the cancel arrived")
+        persisted.fail(f"cancel of a running job was refused (the job is {now!r})", exchange)
+        raise Stop
+    job = session.expect_job(persisted, exchange, job_id)
+    if job["status"] != "cancelled":
+        persisted.fail(f"cancel of a running job answered {job['status']!r}", exchange)
+        raise Stop
+    _stays_cancelled(session, persisted, ended, job_id, ("cancel",))
+
+
+def _stays_cancelled(
+    session: Session, persisted: PropertyResult, ended: PropertyResult, job_id: str, actions: tuple[str, ...]
+) -> None:
+    """A job whose cancel answered cancelled reads back cancelled, and refuses each of `actions`, unchanged."""
     now = session.read(persisted, job_id)["status"]
     if now != "cancelled":
         persisted.fail(f"cancel answered cancelled, but the job reads back {now!r}", session.last)
         raise Stop
     persisted.checked = True
-    for action in ("pause", "resume", "cancel"):
+    for action in actions:
         session.expect_refusal(
             ended,
             session.call("POST", f"/fine_tuning/jobs/{job_id}/{action}"),

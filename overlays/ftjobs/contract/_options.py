@@ -74,6 +74,11 @@ class ContractOptions:
             raise ValueError("--max-examples and --workers must be at least 1, --stateful-steps at least 2")
         if self.api_version is not None and (not self.api_version or any(c in self.api_version for c in "&#?= ")):
             raise ValueError(f"--api-version takes a version such as 2025-04-01-preview (got {self.api_version!r})")
+        if self.pause_job is not None and not self.has_pause:
+            raise ValueError(
+                f"--pause-job needs an api-version with a pause route; {self.api_version} has none "
+                "(2025-04-01-preview and v1 have one)"
+            )
         for name, _ in self.headers:
             if not name or any(c in name for c in ":\r\n "):
                 raise ValueError(f"--header takes NAME:VALUE (got the name {name!r})")

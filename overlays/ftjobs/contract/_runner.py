@@ -33,6 +33,8 @@ from ftjobs.contract._reports import ContractReport
 from ftjobs.contract._schemathesis import SchemathesisResult, run_schemathesis
 from ftjobs.contract._session import Lost, Session, Stop
 
+Step = tuple[str, tuple[str, ...], Callable[[], None]]  # a scenario: its title, its properties, the run
+
 
 def _fragment_examples(props: Properties, options: ContractOptions) -> None:
     from ftjobs._spec import load_spec
@@ -66,8 +68,7 @@ def run_contract(options: ContractOptions, *, echo: Callable[[str], None] = prin
     props = Properties.fresh()
     props.mode_skips(safe=options.safe, pause_job=options.pause_job, job_ids=options.job_ids)
     if not options.has_pause:
-        for name in (*_lifecycle.LIFECYCLE, *_lifecycle.PAUSING, "pause_before_running_refused"):
-            props[name].skip(f"api-version {options.api_version} has no pause or resume route")
+        _without_pause(props, options.api_version)
     run = _Run()
     origin = httpx.URL(options.base_url).copy_with(raw_path=b"/")
     with ctrl_c_delivered() as ctrl_c, _reports.claimed(options.report_dir), httpx.HTTPTransport() as wire:
@@ -104,6 +105,18 @@ def run_contract(options: ContractOptions, *, echo: Callable[[str], None] = prin
     if run.interrupted is not None:
         raise ContractInterrupted(report) from run.interrupted
     return report
+
+
+def _without_pause(props: Properties, version: str | None) -> None:
+    """Under a version with no pause route: what needs one skipped with that reason, `ended_job_refuses` narrowed
+    to the cancel it can still send."""
+    for name in (*_lifecycle.LIFECYCLE, *_lifecycle.PAUSING, "pause_before_running_refused"):
+        if name not in _lifecycle.WITHOUT_PAUSE:
+            props[name].skip(f"api-version {version} has no pause or resume route")
+    props["ended_job_refuses"].says = (
+        f"cancel of a cancelled job answers 400/409; it stays cancelled (api-version {version} has no pause or "
+        "resume route)"
+    )
 
 
 def _guard_for(options: ContractOptions) -> Guard:
@@ -247,36 +260,14 @@ def _report(
 def _scenarios(session: Session, props: Properties, options: ContractOptions) -> None:
     """Each scenario in turn; one that cannot go on leaves its own properties skipped, and the others run."""
     given = [*options.job_ids, *filter(None, [options.pause_job])]
-    pausing, safe = _lifecycle.PAUSING, options.safe
+    safe = options.safe
     credentials = ("missing_credentials_401", "wrong_credentials_401")
-    steps: list[tuple[str, tuple[str, ...], Callable[[], None]]] = [
+    steps: list[Step] = [
         ("unknown ids", ("unknown_id_404",), lambda: _probes.unknown_ids(session, props)),
         ("missing and wrong credentials", credentials, lambda: _probes.bad_credentials(session, props, safe=safe)),
         ("malformed input", ("malformed_input_400",), lambda: _probes.malformed_input(session, props, safe=safe)),
     ]
-    if options.pause_job is not None and options.has_pause:
-        job = options.pause_job
-        steps.append(
-            (
-                f"pause and resume of {job}",
-                pausing,
-                lambda: _lifecycle.pause_existing(session, props, job, options.still_seconds),
-            )
-        )
-    if not options.safe and options.has_pause:
-        model, training_file = options.model, options.training_file
-        steps += [
-            (
-                "lifecycle of a created job",
-                _lifecycle.LIFECYCLE,
-                lambda: _lifecycle.lifecycle(session, props, model, training_file, options.still_seconds),
-            ),
-            (
-                "pause before running",
-                ("pause_before_running_refused",),
-                lambda: _lifecycle.pause_before_running(session, props, model, training_file),
-            ),
-        ]
+    steps += _job_steps(session, props, options)
     steps.append(
         (
             "reads of jobs",
@@ -300,6 +291,46 @@ def _scenarios(session: Session, props: Properties, options: ContractOptions) ->
             session.progress(f"  could not test: {reason}")
             for name in names:
                 props[name].skip(f"not reached: {reason}", inconclusive=True)
+
+
+def _job_steps(session: Session, props: Properties, options: ContractOptions) -> list[Step]:
+    """The scenarios that change jobs: a `--pause-job` job's, and (unless safe) the created jobs' lifecycle; under
+    an `api-version` with no pause route, only the created jobs' cancel."""
+    model, training_file = options.model, options.training_file
+    if not options.has_pause:
+        if options.safe:
+            return []
+        return [
+            (
+                "lifecycle of a created job, without pause",
+                _lifecycle.WITHOUT_PAUSE,
+                lambda: _lifecycle.lifecycle(session, props, model, training_file, 0, pause=False),
+            )
+        ]
+    steps: list[Step] = []
+    if options.pause_job is not None:
+        job = options.pause_job
+        steps.append(
+            (
+                f"pause and resume of {job}",
+                _lifecycle.PAUSING,
+                lambda: _lifecycle.pause_existing(session, props, job, options.still_seconds),
+            )
+        )
+    if not options.safe:
+        steps += [
+            (
+                "lifecycle of a created job",
+                _lifecycle.LIFECYCLE,
+                lambda: _lifecycle.lifecycle(session, props, model, training_file, options.still_seconds),
+            ),
+            (
+                "pause before running",
+                ("pause_before_running_refused",),
+                lambda: _lifecycle.pause_before_running(session, props, model, training_file),
+            ),
+        ]
+    return steps
 
 
 def _timed(step: Callable[[], None], results: list[PropertyResult]) -> None:
