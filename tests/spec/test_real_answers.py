@@ -73,3 +73,28 @@ def test_a_job_answer_takes_azures_unresolved_minus_one_only(n_epochs: object, b
     assert schema_validator("FineTuningJob").is_valid(job) is valid
     request = {"model": "gpt-4o-mini", "training_file": "file-1", "hyperparameters": {"n_epochs": -1}}
     assert not schema_validator("CreateFineTuningJobRequest").is_valid(request)
+
+
+CHECKPOINT_PAGES = json.loads((HERE / "checkpoints_pages.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("record", CHECKPOINT_PAGES, ids=[record["service"] for record in CHECKPOINT_PAGES])
+def test_real_checkpoint_pages_keep_the_contract_and_read_strictly(record: dict[str, Any]) -> None:
+    """A live checkpoints page (metrics' `step` sent as a float) validates, and the strict client reads each
+    checkpoint with its step number and metrics as sent, no deviation."""
+    answer = record["answer"]
+    errors = [error.message for error in schema_validator("ListFineTuningJobCheckpointsResponse").iter_errors(answer)]
+    assert errors == [], record["source"]
+    body = json.dumps(answer).encode()
+    transport = httpx.MockTransport(
+        lambda request: httpx.Response(200, content=body, headers={"content-type": "application/json"})
+    )
+    with Client(
+        api_key="sk-test", base_url="http://test/v1", strict=True, http_client=httpx.Client(transport=transport)
+    ) as client:
+        checkpoints = list(client.fine_tuning.jobs.checkpoints.list(answer["data"][0]["fine_tuning_job_id"]).data)
+    sent = answer["data"]
+    assert [(c.id, c.step_number, c.metrics.step) for c in checkpoints] == [
+        (s["id"], s["step_number"], s["metrics"]["step"]) for s in sent
+    ]
+    assert all(not deviations(checkpoint) for checkpoint in checkpoints)
