@@ -23,6 +23,8 @@ from typing import Any
 
 import httpx
 
+from ftjobs.testing import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "bench" / "traffic"
 SOURCE_HAR = ROOT / "tests" / "traffic" / "data" / "mitmproxy-reference.har"
@@ -148,12 +150,6 @@ def catches() -> dict[str, Any] | None:
     return {"files": len(broken), "ftjobs": ftjobs_caught, "drift": drift_caught}
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _up(port: int) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -166,7 +162,7 @@ def _up(port: int) -> None:
 
 def proxy_latency(requests: int = 2000) -> dict[str, Any]:
     """Median and p99 of a retrieve's round trip on loopback, through `ftjobs proxy` and direct (interleaved)."""
-    server_port, proxy_port = _free_port(), _free_port()
+    server_port, proxy_port = free_port(), free_port()
     server = subprocess.Popen(  # noqa: S603
         [FTJOBS, "serve", "--port", str(server_port), "--api-key", "sk-bench"],
         stdout=subprocess.DEVNULL,

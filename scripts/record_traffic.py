@@ -29,18 +29,12 @@ import openai  # noqa: E402
 import vcr  # noqa: E402
 from starlette.types import ASGIApp  # noqa: E402
 
-from ftjobs.testing import JobStore, create_app, serve_app  # noqa: E402
+from ftjobs.testing import JobStore, create_app, free_port, serve_app  # noqa: E402
 from tests.contract.asgi import KEY, TIMINGS  # noqa: E402
 from tests.traffic.program import client_for, lifecycle  # noqa: E402
 from tests.traffic.variants import SHOWN  # noqa: E402
 
 DATA = ROOT / "tests" / "traffic" / "data"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def through_mitmproxy(mitmdump: str, app: ASGIApp, options: dict[str, Any], har: Path, still: float) -> None:

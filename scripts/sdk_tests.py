@@ -27,7 +27,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tarfile
@@ -38,6 +37,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from ftjobs.testing import free_port
 from scripts.sdk_tests_plan import DELIBERATE, FILES, LEFT_OUT, SHARED
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -199,16 +199,10 @@ def prepare(source: Path, kind: str) -> Path:
 # -- 3. Prism, the runs, the counts ---------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def start_prism(spec: Path) -> tuple[subprocess.Popen[bytes], str]:
     if not spec.exists():
         raise CannotRun(f"OpenAI's spec is not at {spec} (give --spec)")
-    port = _free_port()
+    port = free_port()
     log = open(WORK / "prism.log", "wb")  # noqa: SIM115 (the process writes it until stopped)
     process = subprocess.Popen(  # noqa: S603
         [*PRISM, "--port", str(port), str(spec.resolve())], stdout=log, stderr=subprocess.STDOUT, start_new_session=True

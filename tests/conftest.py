@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 from typing import Any
 
@@ -26,13 +25,6 @@ ENVIRONMENT = (
     "AZURE_OPENAI_ENDPOINT",
     "AZURE_OPENAI_AD_TOKEN",
 )
-
-
-def free_port() -> int:
-    """A loopback port nothing listens on (just now)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def invoke(*args: str) -> Result:

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import yaml
 
-from tests.conftest import ROOT, free_port
+from ftjobs.testing import free_port
+from tests.conftest import ROOT
 
 
 def _recipe() -> dict[str, object]:

@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from ftjobs._cli import main
-from ftjobs.testing import JobStore, Timings, create_app, serve_app
-from tests.conftest import ROOT, free_port
+from ftjobs.testing import JobStore, Timings, create_app, free_port, serve_app
+from tests.conftest import ROOT
 from tests.contract.asgi import KEY
 
 FTJOBS = str(Path(sys.executable).parent / "ftjobs")  # the console script, as people run it

@@ -8,8 +8,8 @@ import re
 import sys
 from pathlib import Path
 
+from ftjobs.testing import free_port
 from tests.cli.console import console_steps, normalised
-from tests.conftest import free_port
 from tests.processes import process_group
 
 VARIABLE = [

@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 
 import ftjobs
-from tests.conftest import ROOT, SPEC_PATH, free_port
+from ftjobs.testing import free_port
+from tests.conftest import ROOT, SPEC_PATH
 from tests.processes import process_group
 
 PRISM = ["npx", "--yes", "@stoplight/prism-cli@5.16.0", "mock", "--dynamic", "--host", "127.0.0.1"]

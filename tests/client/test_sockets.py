@@ -14,8 +14,8 @@ import httpx
 import pytest
 
 import ftjobs
+from ftjobs.testing import free_port
 from tests.client.conftest import KEY, example
-from tests.conftest import free_port
 
 JOB = json.dumps(example("JobPaused")).encode()
 RUNNING = json.dumps(example("JobPaused") | {"status": "running"}).encode()

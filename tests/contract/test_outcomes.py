@@ -14,8 +14,7 @@ from typing import Any
 import pytest
 
 from ftjobs.contract import PROPERTIES, ContractOptions, Outcome, run_contract
-from ftjobs.testing import JobStore, Timings, create_app, serve_app
-from tests.conftest import free_port
+from ftjobs.testing import JobStore, Timings, create_app, free_port, serve_app
 from tests.contract.asgi import KEY, for_jobs, json_rewrite, rewriting
 
 pytestmark = pytest.mark.usefixtures("embedded_only")

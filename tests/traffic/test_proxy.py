@@ -17,8 +17,7 @@ from pathlib import Path
 import httpx
 import openai
 
-from ftjobs.testing import serve_app
-from tests.conftest import free_port
+from ftjobs.testing import free_port, serve_app
 from tests.contract.asgi import KEY
 from tests.contract.broken import BROKEN
 from tests.contract.conforming import CONFORMING

@@ -12,7 +12,7 @@ Needs the `server` extra: `pip install 'ftjobs[server]'`.
 """
 
 from ftjobs.testing._app import create_app
-from ftjobs.testing._live import LiveServer, contract_server, live_server, serve_app
+from ftjobs.testing._live import LiveServer, contract_server, free_port, live_server, serve_app
 from ftjobs.testing._store import (
     Clock,
     JobNotFound,
@@ -32,6 +32,7 @@ __all__ = [
     "TransitionForbidden",
     "contract_server",
     "create_app",
+    "free_port",
     "live_server",
     "serve_app",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -46,6 +47,14 @@ class LiveServer:
 
     def __repr__(self) -> str:
         return f"LiveServer(base_url={self.base_url!r}, jobs={len(self.store)})"
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A port nothing listens on at `host` just now: for a server started elsewhere that must be given its port
+    (a subprocess, npx, mitmproxy); `serve_app` and `live_server` pick their own."""
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        return int(probe.getsockname()[1])
 
 
 @contextmanager
