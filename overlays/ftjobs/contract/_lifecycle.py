@@ -16,7 +16,7 @@ import time
 from typing import Any
 
 from ftjobs._statuses import PRE_RUNNING, REACHED, TERMINAL
-from ftjobs.contract._common import CouldNotTest, PropertyResult
+from ftjobs.contract._common import CouldNotTest, Exchange, PropertyResult
 from ftjobs.contract._guard import usable_id
 from ftjobs.contract._properties import Properties
 from ftjobs.contract._session import REFUSALS, Lost, Session, Stop
@@ -92,15 +92,24 @@ def _resume_of_running(session: Session, result: PropertyResult, job_id: str) ->
     result.checked = True
 
 
+def _refused_while_running(
+    session: Session, result: PropertyResult, exchange: Exchange, job_id: str, action: str
+) -> None:
+    """`action` of a job believed running was refused: a lost precondition when the job has ended meanwhile,
+    else a failure of `result` (nothing when it was not refused)."""
+    if exchange.status not in REFUSALS:
+        return
+    now = session.read(result, job_id)["status"]
+    if now in TERMINAL:
+        raise Lost(f"job {job_id} ended ({now!r}) before the {action} arrived")
+    result.fail(f"{action} of a running job was refused (the job is {now!r})", exchange)
+    raise Stop
+
+
 def _pause(session: Session, result: PropertyResult, job_id: str) -> dict[str, Any]:
     """Pause a job believed running; a refusal explained by the job having ended is a lost precondition."""
     exchange = session.call("POST", f"/fine_tuning/jobs/{job_id}/pause")
-    if exchange.status in REFUSALS:
-        now = session.read(result, job_id)["status"]
-        if now in TERMINAL:
-            raise Lost(f"job {job_id} ended ({now!r}) before the pause arrived")
-        result.fail(f"pause of a running job was refused (the job is {now!r})", exchange)
-        raise Stop
+    _refused_while_running(session, result, exchange, job_id, "pause")
     if exchange.status is not None and exchange.status >= 500:
         failed = exchange
         now = session.read(result, job_id)["status"]
@@ -209,12 +218,7 @@ def _cancel_of_running(session: Session, props: Properties, model: str, training
     persisted, ended = props["cancel_persisted"], props["ended_job_refuses"]
     job_id = _running_job(session, props, model, training_file)
     exchange = session.call("POST", f"/fine_tuning/jobs/{job_id}/cancel")
-    if exchange.status in REFUSALS:
-        now = session.read(persisted, job_id)["status"]
-        if now in TERMINAL:
-            raise Lost(f"job {job_id} ended ({now!r}) before the cancel arrived")
-        persisted.fail(f"cancel of a running job was refused (the job is {now!r})", exchange)
-        raise Stop
+    _refused_while_running(session, persisted, exchange, job_id, "cancel")
     job = session.expect_job(persisted, exchange, job_id)
     if job["status"] != "cancelled":
         persisted.fail(f"cancel of a running job answered {job['status']!r}", exchange)
