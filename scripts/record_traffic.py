@@ -25,7 +25,6 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import openai  # noqa: E402
 import vcr  # noqa: E402
 from starlette.types import ASGIApp  # noqa: E402
 
@@ -84,9 +83,10 @@ def main() -> None:
     cassette = DATA / "vcrpy-reference.yaml"
     cassette.unlink(missing_ok=True)
     with serve_app(reference()) as port:
-        client = openai.OpenAI(base_url=f"http://127.0.0.1:{port}/v1", api_key=KEY, max_retries=0)
+        client = client_for({}, port, KEY)
         with vcr.VCR(record_mode="all").use_cassette(str(cassette)):
             lifecycle(client)
+        client.close()
     print(f"wrote 2 files to {DATA.relative_to(ROOT)}")
     if arguments.broken_dir is not None:
         arguments.broken_dir.mkdir(parents=True, exist_ok=True)

@@ -125,23 +125,21 @@ class ResumeAnswersSucceeded(JobStore):
 
 
 class CancelNotPersisted(JobStore):
-    """Cancel of a paused job answers `cancelled` and changes nothing."""
+    """Cancel of a job in `unpersisted` (paused) answers `cancelled` and changes nothing."""
+
+    unpersisted = "paused"
 
     def cancel(self, job_id: str) -> dict[str, Any]:
         job = self.retrieve(job_id)
-        if job["status"] == "paused":
+        if job["status"] == self.unpersisted:
             return job | {"status": "cancelled"}
         return super().cancel(job_id)
 
 
-class CancelOfRunningNotPersisted(JobStore):
-    """Cancel of a running job answers `cancelled` and changes nothing (what a version without pause tests)."""
+class CancelOfRunningNotPersisted(CancelNotPersisted):
+    """The same for a running job (what a version without pause tests)."""
 
-    def cancel(self, job_id: str) -> dict[str, Any]:
-        job = self.retrieve(job_id)
-        if job["status"] == "running":
-            return job | {"status": "cancelled"}
-        return super().cancel(job_id)
+    unpersisted = "running"
 
 
 def _query_without(name: str, path_end: str) -> Any:

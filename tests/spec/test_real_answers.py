@@ -38,7 +38,7 @@ JOBS = json.loads((HERE / "jobs.json").read_text(encoding="utf-8"))
 
 
 def _read(answer: Any, path: str, strict: bool = False) -> Any:
-    """`answer` as the client reads it from a server (GET `path`)."""
+    """`answer` as the client reads it from a server: `path` is "job", "events" or "checkpoints"."""
     body = json.dumps(answer).encode()
     transport = httpx.MockTransport(
         lambda request: httpx.Response(200, content=body, headers={"content-type": "application/json"})
@@ -48,6 +48,8 @@ def _read(answer: Any, path: str, strict: bool = False) -> Any:
     ) as client:
         if path == "job":
             return client.fine_tuning.jobs.retrieve("ftjob-1")
+        if path == "checkpoints":
+            return list(client.fine_tuning.jobs.checkpoints.list("ftjob-1").data)
         return list(client.fine_tuning.jobs.list_events("ftjob-1").data)
 
 
@@ -85,14 +87,7 @@ def test_real_checkpoint_pages_keep_the_contract_and_read_strictly(record: dict[
     answer = record["answer"]
     errors = [error.message for error in schema_validator("ListFineTuningJobCheckpointsResponse").iter_errors(answer)]
     assert errors == [], record["source"]
-    body = json.dumps(answer).encode()
-    transport = httpx.MockTransport(
-        lambda request: httpx.Response(200, content=body, headers={"content-type": "application/json"})
-    )
-    with Client(
-        api_key="sk-test", base_url="http://test/v1", strict=True, http_client=httpx.Client(transport=transport)
-    ) as client:
-        checkpoints = list(client.fine_tuning.jobs.checkpoints.list(answer["data"][0]["fine_tuning_job_id"]).data)
+    checkpoints = _read(answer, "checkpoints", strict=True)
     sent = answer["data"]
     assert [(c.id, c.step_number, c.metrics.step) for c in checkpoints] == [
         (s["id"], s["step_number"], s["metrics"]["step"]) for s in sent
